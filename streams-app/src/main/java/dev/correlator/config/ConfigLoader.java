@@ -1,0 +1,115 @@
+package dev.correlator.config;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+
+import dev.correlator.serde.AvroSerdeConfig;
+import dev.correlator.topics.Topics;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
+
+/**
+ * Configuration in layers, later ones winning: code defaults, a properties file, the environment
+ * ({@code KAFKA_*} and {@code CORRELATOR_*}), then command-line flags.
+ *
+ * <p>Environment mapping: {@code KAFKA_BOOTSTRAP_SERVERS} becomes {@code bootstrap.servers} (any Kafka
+ * client or Streams property: lower case, {@code _} to {@code .}); {@code CORRELATOR_PING_WINDOW} becomes
+ * {@code correlator.ping.window}; and the three a deployment always sets have short aliases:
+ * {@code CORRELATOR_BOOTSTRAP_SERVERS}, {@code CORRELATOR_SCHEMA_REGISTRY_URL}, {@code CORRELATOR_APPLICATION_ID}.
+ */
+public final class ConfigLoader {
+
+    public static final String DEFAULT_APPLICATION_ID = "incident-correlator";
+
+    private static final Map<String, String> ALIASES = Map.of(
+            "CORRELATOR_BOOTSTRAP_SERVERS", CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG,
+            "CORRELATOR_SCHEMA_REGISTRY_URL", AvroSerdeConfig.SCHEMA_REGISTRY_URL,
+            "CORRELATOR_APPLICATION_ID", StreamsConfig.APPLICATION_ID_CONFIG);
+
+    /** Variables Kafka's own scripts use for the JVM, not client properties. */
+    private static final java.util.Set<String> NOT_PROPERTIES = java.util.Set.of("KAFKA_HEAP_OPTS", "KAFKA_OPTS",
+            "KAFKA_JVM_PERFORMANCE_OPTS", "KAFKA_LOG4J_OPTS", "KAFKA_DEBUG", "KAFKA_GC_LOG_OPTS", "KAFKA_JMX_OPTS");
+
+    private ConfigLoader() {
+    }
+
+    /** Production defaults: exactly-once v2, bad records to the dead-letter topic instead of stopping. */
+    public static Properties defaults() {
+        Properties p = new Properties();
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, DEFAULT_APPLICATION_ID);
+        p.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, "localhost:9092");
+        p.put(AvroSerdeConfig.SCHEMA_REGISTRY_URL, "http://localhost:8081");
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class.getName());
+        p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, Topics.DEAD_LETTER);
+        p.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, "true");
+        p.put(StreamsConfig.TOPOLOGY_OPTIMIZATION_CONFIG, StreamsConfig.OPTIMIZE);
+        return p;
+    }
+
+    /**
+     * Merges the layers. {@code file} may be null; a file that is named but missing is an error, not a
+     * silent fallback to defaults.
+     */
+    public static Properties load(Path file, Map<String, String> env, Map<String, String> flags) {
+        Properties merged = defaults();
+        if (file != null) {
+            merged.putAll(readFile(file));
+        }
+        merged.putAll(fromEnvironment(env));
+        flags.forEach((k, v) -> {
+            if (v != null) {
+                merged.put(k, v);
+            }
+        });
+        return merged;
+    }
+
+    public static Properties readFile(Path file) {
+        Properties p = new Properties();
+        try (Reader reader = Files.newBufferedReader(file)) {
+            p.load(reader);
+        } catch (NoSuchFileException e) {
+            throw new IllegalArgumentException("Config file not found: " + file.toAbsolutePath());
+        } catch (IOException e) {
+            throw new IllegalArgumentException("Cannot read config file " + file.toAbsolutePath() + ": " + e.getMessage(), e);
+        }
+        return p;
+    }
+
+    public static Map<String, String> fromEnvironment(Map<String, String> env) {
+        Map<String, String> props = new TreeMap<>();
+        env.forEach((name, value) -> {
+            if (NOT_PROPERTIES.contains(name)) {
+                return;
+            }
+            if (ALIASES.containsKey(name)) {
+                props.put(ALIASES.get(name), value);
+            } else if (name.startsWith("KAFKA_") && name.length() > "KAFKA_".length()) {
+                props.put(toKey(name.substring("KAFKA_".length())), value);
+            } else if (name.startsWith("CORRELATOR_") && name.length() > "CORRELATOR_".length()) {
+                props.put("correlator." + toKey(name.substring("CORRELATOR_".length())), value);
+            }
+        });
+        return props;
+    }
+
+    private static String toKey(String envSuffix) {
+        return envSuffix.toLowerCase(Locale.ROOT).replace('_', '.');
+    }
+
+    /** The properties as a map, for serde configuration. */
+    public static Map<String, Object> asMap(Properties p) {
+        Map<String, Object> map = new TreeMap<>();
+        p.stringPropertyNames().forEach(k -> map.put(k, p.getProperty(k)));
+        return map;
+    }
+}

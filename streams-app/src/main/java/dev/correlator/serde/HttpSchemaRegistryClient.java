@@ -1,0 +1,202 @@
+package dev.correlator.serde;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.apache.avro.Schema;
+
+/**
+ * A small client for the Confluent Schema Registry REST API (v1 content type), which Confluent's own
+ * registry and Apicurio's {@code /apis/ccompat/v7} both speak. Several comma-separated URLs fail over in
+ * order. Basic auth comes from {@code user:password} either in the config or in the URL.
+ */
+public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
+
+    private static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final List<URI> baseUris;
+    private final String authorization;
+    private final Duration timeout;
+    private final HttpClient http;
+
+    private final Map<Integer, Schema> schemaById = new ConcurrentHashMap<>();
+    private final Map<String, Map<Schema, Integer>> idBySubject = new ConcurrentHashMap<>();
+
+    public HttpSchemaRegistryClient(String urls, String userInfoOrNull, Duration timeout) {
+        List<URI> uris = new ArrayList<>();
+        String auth = userInfoOrNull;
+        for (String raw : urls.split(",")) {
+            String trimmed = raw.strip();
+            if (trimmed.isEmpty()) {
+                continue;
+            }
+            URI uri = URI.create(trimmed.endsWith("/") ? trimmed.substring(0, trimmed.length() - 1) : trimmed);
+            if (uri.getScheme() == null || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))) {
+                throw new IllegalArgumentException("schema.registry.url must be http(s)://... or mock://<scope>, got: " + trimmed);
+            }
+            if (uri.getUserInfo() != null) {
+                auth = auth == null ? uri.getRawUserInfo() : auth;
+                uri = URI.create(uri.getScheme() + "://" + uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort())
+                        + uri.getRawPath());
+            }
+            uris.add(uri);
+        }
+        if (uris.isEmpty()) {
+            throw new IllegalArgumentException("schema.registry.url is empty");
+        }
+        this.baseUris = List.copyOf(uris);
+        this.authorization = auth == null ? null
+                : "Basic " + Base64.getEncoder().encodeToString(auth.getBytes(StandardCharsets.UTF_8));
+        this.timeout = timeout;
+        this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
+    }
+
+    @Override
+    public int register(String subject, Schema schema) {
+        Integer cached = idBySubject.getOrDefault(subject, Map.of()).get(schema);
+        if (cached != null) {
+            return cached;
+        }
+        JsonNode answer = call("POST", "/subjects/" + encode(subject) + "/versions", schemaBody(schema),
+                "register a schema under subject \"" + subject + "\"");
+        return remember(subject, schema, answer.path("id").asInt());
+    }
+
+    @Override
+    public int idOf(String subject, Schema schema) {
+        Integer cached = idBySubject.getOrDefault(subject, Map.of()).get(schema);
+        if (cached != null) {
+            return cached;
+        }
+        JsonNode answer = call("POST", "/subjects/" + encode(subject), schemaBody(schema),
+                "look up the schema of subject \"" + subject + "\" (auto.register.schemas is false)");
+        return remember(subject, schema, answer.path("id").asInt());
+    }
+
+    @Override
+    public Schema byId(int id) {
+        Schema cached = schemaById.get(id);
+        if (cached != null) {
+            return cached;
+        }
+        JsonNode answer = call("GET", "/schemas/ids/" + id, null, "fetch schema id " + id);
+        String type = answer.path("schemaType").asText("AVRO");
+        if (!type.equals("AVRO")) {
+            throw new SchemaRegistryException("Schema id " + id + " in " + describe() + " is " + type + ", not AVRO", 422, 42201);
+        }
+        Schema schema = new Schema.Parser().parse(answer.path("schema").asText());
+        schemaById.putIfAbsent(id, schema);
+        return schema;
+    }
+
+    @Override
+    public void setCompatibility(String subjectOrNull, String level) {
+        ObjectNode body = JSON.createObjectNode().put("compatibility", level);
+        String path = subjectOrNull == null ? "/config" : "/config/" + encode(subjectOrNull);
+        call("PUT", path, body.toString(), "set compatibility " + level);
+    }
+
+    @Override
+    public boolean isCompatible(String subject, Schema schema) {
+        try {
+            JsonNode answer = call("POST", "/compatibility/subjects/" + encode(subject) + "/versions/latest",
+                    schemaBody(schema), "test compatibility for subject \"" + subject + "\"");
+            return answer.path("is_compatible").asBoolean(false);
+        } catch (SchemaRegistryException e) {
+            if (e.isNotFound()) {
+                return true; // no version yet: anything goes
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public String describe() {
+        return baseUris.size() == 1 ? baseUris.get(0).toString() : baseUris.toString();
+    }
+
+    private int remember(String subject, Schema schema, int id) {
+        idBySubject.computeIfAbsent(subject, s -> new ConcurrentHashMap<>()).put(schema, id);
+        schemaById.putIfAbsent(id, schema);
+        return id;
+    }
+
+    private static String schemaBody(Schema schema) {
+        return JSON.createObjectNode().put("schema", schema.toString()).toString();
+    }
+
+    private static String encode(String subject) {
+        return URLEncoder.encode(subject, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    /** One call, failing over across the configured URLs while they are unreachable. */
+    private JsonNode call(String method, String path, String body, String what) {
+        IOException lastFailure = null;
+        for (URI base : baseUris) {
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
+                    .timeout(timeout)
+                    .header("Accept", CONTENT_TYPE + ", application/json");
+            if (authorization != null) {
+                request.header("Authorization", authorization);
+            }
+            if (body != null) {
+                request.header("Content-Type", CONTENT_TYPE);
+                request.method(method, HttpRequest.BodyPublishers.ofString(body));
+            } else {
+                request.method(method, HttpRequest.BodyPublishers.noBody());
+            }
+            HttpResponse<String> response;
+            try {
+                response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            } catch (IOException e) {
+                lastFailure = e;
+                continue;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new SchemaRegistryException("Interrupted while trying to " + what + " at " + base, 0, 0, e);
+            }
+            return parse(response, base, what);
+        }
+        throw new SchemaRegistryException("Schema registry at " + describe() + " is unreachable (could not " + what + "): "
+                + lastFailure, 0, 0, lastFailure);
+    }
+
+    private static JsonNode parse(HttpResponse<String> response, URI base, String what) {
+        int status = response.statusCode();
+        JsonNode json;
+        try {
+            json = response.body() == null || response.body().isBlank() ? JSON.createObjectNode() : JSON.readTree(response.body());
+        } catch (IOException e) {
+            json = JSON.createObjectNode().put("message", response.body());
+        }
+        if (status / 100 == 2) {
+            return json;
+        }
+        int errorCode = json.path("error_code").asInt(status);
+        String message = json.path("message").asText(response.body());
+        String meaning = switch (status) {
+            case 401, 403 -> "not authorised (check basic.auth.user.info)";
+            case 404 -> "not found";
+            case 409 -> "incompatible with an earlier schema of the subject";
+            case 422 -> "invalid schema or request";
+            default -> "registry error";
+        };
+        throw new SchemaRegistryException("Could not " + what + " at " + base + ": " + meaning + " (HTTP " + status
+                + ", error " + errorCode + "): " + message, status, errorCode);
+    }
+}

@@ -1,0 +1,48 @@
+package dev.correlator.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Properties;
+
+import org.apache.kafka.streams.StreamsConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+
+    @Test
+    void defaultsAreExactlyOnceV2WithADeadLetterTopic() {
+        Properties p = ConfigLoader.defaults();
+        assertThat(p.getProperty(StreamsConfig.PROCESSING_GUARANTEE_CONFIG)).isEqualTo(StreamsConfig.EXACTLY_ONCE_V2);
+        assertThat(p.getProperty(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG)).isEqualTo("correlator-dead-letter");
+    }
+
+    @Test
+    void layersApplyInOrderFileThenEnvironmentThenFlags(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("app.properties");
+        Files.writeString(file, "bootstrap.servers=file:9092\ncommit.interval.ms=500\nschema.registry.url=http://file:8081\n");
+        Map<String, String> env = Map.of(
+                "KAFKA_BOOTSTRAP_SERVERS", "env:9092",
+                "CORRELATOR_PING_WINDOW", "PT2M",
+                "CORRELATOR_SCHEMA_REGISTRY_URL", "http://env:8081",
+                "KAFKA_HEAP_OPTS", "-Xmx1g",
+                "PATH", "/usr/bin");
+        Properties p = ConfigLoader.load(file, env, Map.of("bootstrap.servers", "flag:9092"));
+
+        assertThat(p.getProperty("bootstrap.servers")).isEqualTo("flag:9092");
+        assertThat(p.getProperty("commit.interval.ms")).isEqualTo("500");
+        assertThat(p.getProperty("schema.registry.url")).isEqualTo("http://env:8081");
+        assertThat(p.getProperty("correlator.ping.window")).isEqualTo("PT2M");
+        assertThat(p.stringPropertyNames()).doesNotContain("heap.opts", "path");
+    }
+
+    @Test
+    void aMissingConfigFileIsAnErrorNotASilentDefault(@TempDir Path dir) {
+        assertThatThrownBy(() -> ConfigLoader.load(dir.resolve("nope.properties"), Map.of(), Map.of()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("Config file not found");
+    }
+}
