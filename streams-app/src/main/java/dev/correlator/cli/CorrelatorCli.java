@@ -1,2 +1,44 @@
 package dev.correlator.cli;
-public class CorrelatorCli { public static void main(String[] a) {} }
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Entry point of {@code correlator.jar}. */
+@Command(name = "correlator",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        usageHelpWidth = 110,
+        description = "Streaming incident correlation engine: detects outages from probe pings and links or "
+                + "unlinks each one to its plausible causes (provider status, datacenter events, claims).",
+        subcommands = {RunCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
+        footerHeading = "%nExamples:%n",
+        footer = {
+                "  java -jar correlator.jar demo",
+                "      run the bundled scenario on an embedded broker; needs nothing else",
+                "  java -jar correlator.jar run --bootstrap-servers kafka:9092 --schema-registry-url http://registry:8081",
+                "      run the live engine against a cluster",
+                "  CORRELATOR_BOOTSTRAP_SERVERS=kafka:9092 java -jar correlator.jar run --config app.properties",
+                "      the same with config from a file and the environment (flags win over both)",
+                "  java -jar correlator.jar help run"})
+public final class CorrelatorCli {
+
+    private CorrelatorCli() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    public static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new CorrelatorCli());
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            // clear one-line errors for bad input; the stack trace only with --verbose style debugging
+            commandLine.getErr().println(commandLine.getColorScheme().errorText("error: " + e.getMessage()));
+            if (System.getenv("CORRELATOR_DEBUG") != null) {
+                e.printStackTrace(commandLine.getErr());
+            }
+            return 1;
+        });
+        return cli;
+    }
+}

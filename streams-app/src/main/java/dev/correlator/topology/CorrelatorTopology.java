@@ -76,5 +76,26 @@ public final class CorrelatorTopology {
         public static TopologySettings defaults() {
             return new TopologySettings(Duration.ofMinutes(1), Duration.ofMinutes(5), 0.5);
         }
+
+        /** Reads {@code correlator.*} keys (ISO-8601 durations), falling back to the defaults. */
+        public static TopologySettings fromProperties(Properties p) {
+            TopologySettings d = defaults();
+            return new TopologySettings(
+                    duration(p, "correlator.ping.window", d.pingWindow()),
+                    duration(p, "correlator.grace", d.grace()),
+                    Double.parseDouble(p.getProperty("correlator.failure.ratio", String.valueOf(d.failureRatio()))));
+        }
+
+        private static Duration duration(Properties p, String key, Duration fallback) {
+            String value = p.getProperty(key);
+            if (value == null) {
+                return fallback;
+            }
+            try {
+                return Duration.parse(value.strip());
+            } catch (java.time.format.DateTimeParseException e) {
+                throw new IllegalArgumentException(key + " must be an ISO-8601 duration such as PT1M, got: " + value, e);
+            }
+        }
     }
 }

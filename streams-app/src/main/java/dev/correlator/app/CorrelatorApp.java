@@ -1,0 +1,78 @@
+package dev.correlator.app;
+
+import java.time.Duration;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import dev.correlator.config.ConfigLoader;
+import dev.correlator.topics.CorrelatorSerdes;
+import dev.correlator.topology.CorrelatorTopology;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Lifecycle of one correlator instance: builds the topology from the config, runs it, reports readiness
+ * through a state listener, and closes with leave-group so a restarted instance does not wait for the
+ * session timeout. Config and I/O live here, never in the topology.
+ */
+public final class CorrelatorApp implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CorrelatorApp.class);
+
+    private final KafkaStreams streams;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final CountDownLatch running = new CountDownLatch(1);
+
+    public CorrelatorApp(Properties props) {
+        CorrelatorSerdes serdes = new CorrelatorSerdes(ConfigLoader.asMap(props));
+        Topology topology = CorrelatorTopology.build(CorrelatorTopology.TopologySettings.fromProperties(props), serdes, props);
+        LOG.debug("Topology:\n{}", topology.describe());
+        this.streams = new KafkaStreams(topology, props);
+        streams.setStateListener((now, before) -> {
+            LOG.info("Correlator {} -> {}", before, now);
+            if (now == KafkaStreams.State.RUNNING) {
+                running.countDown();
+            }
+            if (now == KafkaStreams.State.NOT_RUNNING || now == KafkaStreams.State.ERROR) {
+                running.countDown();
+                stopped.countDown();
+            }
+        });
+        // A record the handlers could not skip is a bug or a broker problem: stop this client rather than spin.
+        streams.setUncaughtExceptionHandler(e -> {
+            LOG.error("Stream thread failed; shutting this correlator instance down", e);
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        });
+    }
+
+    public void start() {
+        streams.start();
+    }
+
+    /** Waits until the instance is RUNNING (or has stopped); true if running. */
+    public boolean awaitRunning(Duration timeout) throws InterruptedException {
+        return running.await(timeout.toMillis(), TimeUnit.MILLISECONDS) && streams.state() == KafkaStreams.State.RUNNING;
+    }
+
+    /** Blocks until the instance has stopped, by close() or by a fatal error. */
+    public void awaitStopped() throws InterruptedException {
+        stopped.await();
+    }
+
+    public KafkaStreams.State state() {
+        return streams.state();
+    }
+
+    public KafkaStreams streams() {
+        return streams;
+    }
+
+    @Override
+    public void close() {
+        StreamsLifecycle.closeLeavingGroup(streams, Duration.ofSeconds(30));
+    }
+}
