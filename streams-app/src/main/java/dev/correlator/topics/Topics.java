@@ -40,6 +40,16 @@ public final class Topics {
     /** Records that could not be read or failed validation, with headers saying where from and why. */
     public static final String DEAD_LETTER = "correlator-dead-letter";
 
+    /** Late records (beyond grace) are routed here, never dropped silently. */
+    public static final String LATE_RECORDS = "correlator-late-records";
+
+    /**
+     * A record carrying this header (value ignored, usually null) on an input topic is a control record:
+     * it advances stream time of its partition and is otherwise ignored. The scenario and replay runners
+     * send one per input partition after the last real record, so every window closes.
+     */
+    public static final String WATERMARK_HEADER = "correlator-watermark";
+
     public static final List<TopicSpec<?>> INPUTS = List.of(SERVICE_PINGS, PROVIDER_STATUS, DATACENTER_EVENTS,
             SERVICE_HOSTING, CAUSE_CLAIMS);
     public static final List<TopicSpec<?>> OUTPUTS = List.of(OUTAGES, CORRELATIONS, OUTAGE_ATTRIBUTIONS);
@@ -64,6 +74,7 @@ public final class Topics {
             topics.add(new NewTopic(spec.name(), partitions, replication).configs(spec.configs()));
         }
         topics.add(new NewTopic(DEAD_LETTER, partitions, replication));
+        topics.add(new NewTopic(LATE_RECORDS, partitions, replication));
         return topics;
     }
 }
