@@ -1,0 +1,88 @@
+package dev.correlator.engine;
+
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.Properties;
+
+import dev.correlator.engine.verdict.CorrelationSettings;
+
+/**
+ * The engine's tunables, with the contract's defaults. Read from {@code correlator.*} properties
+ * (durations in ISO-8601, e.g. {@code PT1M}).
+ *
+ * @param pingWindow       size of the tumbling windows over which the failure ratio is computed
+ * @param grace            how late a ping may arrive (event time) and still count; windows are judged
+ *                         once stream time passes their end plus grace
+ * @param failureRatio     a window fails when failed/total pings reaches this
+ * @param openAfter        consecutive failing windows that open an outage
+ * @param closeAfter       consecutive healthy windows that close it
+ * @param correlation      lead tolerance and look-back of the correlation window
+ * @param outageRetention  how long closed outages and claims are kept for matching late claims
+ * @param causeRetention   how long ended causes are kept (claims name events by id whatever their age)
+ * @param hostingRetention history kept by the versioned hosting store
+ */
+public record EngineSettings(Duration pingWindow, Duration grace, double failureRatio, int openAfter, int closeAfter,
+                             CorrelationSettings correlation, Duration outageRetention, Duration causeRetention,
+                             Duration hostingRetention) {
+
+    public static final String PREFIX = "correlator.";
+
+    public EngineSettings {
+        if (pingWindow.isZero() || pingWindow.isNegative()) {
+            throw new IllegalArgumentException("correlator.ping.window must be positive");
+        }
+        if (grace.isNegative()) {
+            throw new IllegalArgumentException("correlator.grace must not be negative");
+        }
+        if (failureRatio <= 0 || failureRatio > 1) {
+            throw new IllegalArgumentException("correlator.failure.ratio must be in (0, 1], got " + failureRatio);
+        }
+        if (openAfter < 1 || closeAfter < 1) {
+            throw new IllegalArgumentException("correlator.open.after and correlator.close.after must be at least 1");
+        }
+    }
+
+    public static EngineSettings defaults() {
+        return new EngineSettings(Duration.ofMinutes(1), Duration.ofMinutes(2), 0.5, 2, 3, CorrelationSettings.defaults(),
+                Duration.ofDays(30), Duration.ofDays(90), Duration.ofDays(30));
+    }
+
+    public static EngineSettings fromProperties(Properties p) {
+        EngineSettings d = defaults();
+        return new EngineSettings(
+                duration(p, "ping.window", d.pingWindow()),
+                duration(p, "grace", d.grace()),
+                number(p, "failure.ratio", d.failureRatio()),
+                (int) number(p, "open.after", d.openAfter()),
+                (int) number(p, "close.after", d.closeAfter()),
+                new CorrelationSettings(duration(p, "lead.tolerance", d.correlation().leadTolerance()),
+                        duration(p, "correlation.lookback", d.correlation().lookBack())),
+                duration(p, "outage.retention", d.outageRetention()),
+                duration(p, "cause.retention", d.causeRetention()),
+                duration(p, "hosting.retention", d.hostingRetention()));
+    }
+
+    private static Duration duration(Properties p, String key, Duration fallback) {
+        String value = p.getProperty(PREFIX + key);
+        if (value == null) {
+            return fallback;
+        }
+        try {
+            return Duration.parse(value.strip());
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException(PREFIX + key + " must be an ISO-8601 duration such as PT1M, got: " + value, e);
+        }
+    }
+
+    private static double number(Properties p, String key, double fallback) {
+        String value = p.getProperty(PREFIX + key);
+        if (value == null) {
+            return fallback;
+        }
+        try {
+            return Double.parseDouble(value.strip());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(PREFIX + key + " must be a number, got: " + value, e);
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package dev.correlator.engine;
+
+import java.time.Instant;
+
+/**
+ * Key layouts of the engine's stores and internal topics. Times are fixed-width hex so that the
+ * stores' byte order is time order; {@code |} separates parts (ids must not contain it).
+ */
+public final class Keys {
+
+    public static final String SEP = "|";
+    /** Scope of everything about one provider: its causes, status, and the outages of services hosted there. */
+    public static final String PROVIDER_SCOPE = "provider:";
+    /** Scope of one service: its outages and the causes that target it by name. */
+    public static final String SERVICE_SCOPE = "service:";
+    /** Outage-id part of the pair key of a claim about a service that was not observed down. */
+    public static final String NO_OUTAGE = "none:";
+
+    private Keys() {
+    }
+
+    public static String time(long epochMillis) {
+        return String.format("%016x", epochMillis);
+    }
+
+    public static String time(Instant instant) {
+        return time(instant.toEpochMilli());
+    }
+
+    public static String join(String... parts) {
+        return String.join(SEP, parts);
+    }
+
+    public static String outageId(String service, Instant start) {
+        return service + "@" + start;
+    }
+
+    /** Key of the correlations topic: {@code <outageId>|<causeId>}. */
+    public static String pair(String outageIdOrNull, String claimId, String causeId) {
+        return (outageIdOrNull == null ? NO_OUTAGE + claimId : outageIdOrNull) + SEP + causeId;
+    }
+
+    /** The outage id of a pair key, or null for a claim about no observed outage. */
+    public static String outageOfPair(String pairKey) {
+        String first = pairKey.substring(0, pairKey.indexOf(SEP));
+        return first.startsWith(NO_OUTAGE) ? null : first;
+    }
+
+    public static String providerScope(String provider) {
+        return PROVIDER_SCOPE + provider;
+    }
+
+    public static String serviceScope(String service) {
+        return SERVICE_SCOPE + service;
+    }
+}
