@@ -6,6 +6,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import dev.correlator.config.ConfigLoader;
+import dev.correlator.engine.EngineSettings;
 import dev.correlator.topics.CorrelatorSerdes;
 import dev.correlator.topology.CorrelatorTopology;
 import org.apache.kafka.streams.KafkaStreams;
@@ -29,7 +30,7 @@ public final class CorrelatorApp implements AutoCloseable {
 
     public CorrelatorApp(Properties props) {
         CorrelatorSerdes serdes = new CorrelatorSerdes(ConfigLoader.asMap(props));
-        Topology topology = CorrelatorTopology.build(CorrelatorTopology.TopologySettings.fromProperties(props), serdes, props);
+        Topology topology = CorrelatorTopology.build(EngineSettings.fromProperties(props), serdes, props);
         LOG.debug("Topology:\n{}", topology.describe());
         this.streams = new KafkaStreams(topology, props);
         streams.setStateListener((now, before) -> {

@@ -1,101 +1,171 @@
 package dev.correlator.topology;
 
-import java.time.Duration;
-import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Properties;
+import java.util.Set;
 
-import dev.correlator.avro.Outage;
-import dev.correlator.avro.OutageState;
+import dev.correlator.avro.CorrelationRecord;
+import dev.correlator.avro.ServiceHosting;
 import dev.correlator.avro.ServicePing;
+import dev.correlator.avro.internal.AttributionInput;
+import dev.correlator.avro.internal.CauseInput;
+import dev.correlator.avro.internal.OutageFacts;
+import dev.correlator.avro.internal.PairDraft;
+import dev.correlator.avro.internal.ScopeEvent;
+import dev.correlator.avro.internal.ServiceInput;
+import dev.correlator.avro.internal.ServiceOutput;
+import dev.correlator.engine.AttributionProcessor;
+import dev.correlator.engine.CauseBuilder;
+import dev.correlator.engine.Correlator;
+import dev.correlator.engine.EngineSettings;
+import dev.correlator.engine.InputGate;
+import dev.correlator.engine.Keys;
+import dev.correlator.engine.PayloadTimestampExtractor;
+import dev.correlator.engine.RevisionProcessor;
+import dev.correlator.engine.ServiceProcessor;
 import dev.correlator.topics.CorrelatorSerdes;
+import dev.correlator.topics.TopicSpec;
 import dev.correlator.topics.Topics;
-import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.common.utils.Bytes;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
-import org.apache.kafka.streams.kstream.Grouped;
+import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
-import org.apache.kafka.streams.kstream.Suppressed;
-import org.apache.kafka.streams.kstream.TimeWindows;
-import org.apache.kafka.streams.state.WindowStore;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.state.Stores;
 
 /**
- * The correlator's topology, a pure function of its settings and serdes.
+ * The correlator's topology, a pure function of its settings and serdes (see docs/ARCHITECTURE.md for
+ * the picture).
  *
- * <p>Input: {@code service-pings} (key service id, value {@link ServicePing}). Output: {@code outages}
- * (key outage id, value {@link Outage}).
+ * <p>Inputs (keys are UTF-8 strings, values Avro): {@code service-pings} (service id),
+ * {@code service-hosting} (service id; a versioned table), {@code cause-claims} (claim id),
+ * {@code provider-status} (provider), {@code datacenter-events} (event id). Outputs: {@code outages}
+ * (outage id), {@code correlations} (outage id|cause id, compacted; tombstone = pair withdrawn),
+ * {@code outage-attributions} (outage id, compacted), {@code correlator-late-records} (service id).
  *
- * <p>Skeleton stage: a per-service one-minute failure ratio; a window whose ratio reaches the threshold
- * is reported as an open outage once the window closes. The full engine replaces this.
+ * <p>{@code service-pings}, {@code service-hosting} and {@code cause-claims} must have the same number
+ * of partitions: the per-service processor reads all three (claims through a repartition topic that
+ * inherits the claims topic's partition count) and must see every record of a service in one task.
  */
 public final class CorrelatorTopology {
 
-    public static final String PING_WINDOW_STORE = "ping-window-store";
+    public static final String HOSTING_STORE = "hosting-store";
 
     private CorrelatorTopology() {
     }
 
-    public static Topology build(TopologySettings settings, CorrelatorSerdes serdes, Properties streamsProps) {
+    public static Topology build(EngineSettings settings, CorrelatorSerdes serdes, Properties streamsProps) {
         StreamsBuilder builder = new StreamsBuilder();
-        builder.stream(Topics.SERVICE_PINGS.name(),
-                        Consumed.with(serdes.key(), serdes.value(Topics.SERVICE_PINGS)).withName("service-pings-source"))
-                .filter((service, ping) -> ping != null, Named.as("drop-null-pings"))
-                .selectKey((key, ping) -> ping.getService(), Named.as("key-pings-by-service"))
-                .groupByKey(Grouped.<String, ServicePing>as("pings-by-service")
-                        .withKeySerde(serdes.key()).withValueSerde(serdes.value(Topics.SERVICE_PINGS)))
-                .windowedBy(TimeWindows.ofSizeAndGrace(settings.pingWindow(), settings.grace()))
-                .aggregate(() -> 0L,
-                        // two counters packed in one long: failures in the high half, total in the low half
-                        (service, ping, acc) -> acc + (ping.getOk() ? 1L : (1L << 32) + 1L),
-                        Named.as("count-ping-failures"),
-                        Materialized.<String, Long, WindowStore<Bytes, byte[]>>as(PING_WINDOW_STORE)
-                                .withKeySerde(Serdes.String()).withValueSerde(Serdes.Long()))
-                .suppress(Suppressed.untilWindowCloses(Suppressed.BufferConfig.unbounded()).withName("until-window-closes"))
-                .toStream(Named.as("closed-windows"))
-                .filter((window, acc) -> (acc >>> 32) >= settings.failureRatio() * (acc & 0xffffffffL),
-                        Named.as("failing-windows"))
-                .map((window, acc) -> {
-                    Instant start = window.window().startTime();
-                    String id = window.key() + "@" + start;
-                    return KeyValue.pair(id, Outage.newBuilder()
-                            .setOutageId(id).setService(window.key()).setStart(start).setEnd(null)
-                            .setState(OutageState.OPEN).setFailedPings(acc >>> 32).setTotalPings(acc & 0xffffffffL)
-                            .setProbes(List.of()).build());
-                }, Named.as("to-outage"))
-                .to(Topics.OUTAGES.name(), Produced.with(serdes.key(), serdes.value(Topics.OUTAGES)).withName("outages-sink"));
+
+        // hosting as a versioned table: verdicts read the placements valid at outage start
+        builder.table(Topics.SERVICE_HOSTING.name(), consumed(serdes, Topics.SERVICE_HOSTING),
+                Materialized.<String, ServiceHosting>as(
+                                Stores.persistentVersionedKeyValueStore(HOSTING_STORE, settings.hostingRetention()))
+                        .withKeySerde(serdes.key()).withValueSerde(serdes.value(Topics.SERVICE_HOSTING)));
+
+        // per service: detection, hosting as of outage start, claims matched to outages
+        KStream<String, ServiceInput> pings = input(builder, serdes, Topics.SERVICE_PINGS)
+                .mapValues(p -> ServiceInput.newBuilder().setPing(p).build(), Named.as("pings-as-service-input"));
+        KStream<String, ServiceInput> claims = input(builder, serdes, Topics.CAUSE_CLAIMS)
+                .map((k, c) -> KeyValue.pair(c.getService(), ServiceInput.newBuilder().setClaim(c).build()),
+                        Named.as("key-claims-by-service"))
+                .repartition(repartitioned(serdes, ServiceInput.class, "claims-by-service"));
+        KStream<String, ServiceOutput> perService = pings.merge(claims, Named.as("service-inputs"))
+                .process(ServiceProcessor.supplier(settings, serdes, HOSTING_STORE), Named.as("service-processor"),
+                        HOSTING_STORE);
+
+        KStream<String, OutageFacts> outages = perService
+                .filter((service, out) -> out.getOutage() != null, Named.as("outage-outputs"))
+                .mapValues(ServiceOutput::getOutage, Named.as("outage-facts"));
+        outages.map((service, facts) -> KeyValue.pair(facts.getOutage().getOutageId(), facts.getOutage()),
+                        Named.as("outages-by-id"))
+                .to(Topics.OUTAGES.name(), produced(serdes, Topics.OUTAGES, "outages-sink"));
+        perService.filter((service, out) -> out.getLatePing() != null, Named.as("late-ping-outputs"))
+                .mapValues(ServiceOutput::getLatePing, Named.as("late-pings"))
+                .to(Topics.LATE_RECORDS, Produced.with(serdes.key(), serdes.value(ServicePing.class)).withName("late-records-sink"));
+
+        KStream<String, ScopeEvent> outageScopes = outages.flatMap((service, facts) -> {
+            List<KeyValue<String, ScopeEvent>> out = new ArrayList<>();
+            for (String scope : scopesOf(facts)) {
+                out.add(KeyValue.pair(scope, ScopeEvent.newBuilder().setOutage(facts).build()));
+            }
+            return out;
+        }, Named.as("outage-to-scopes"));
+        KStream<String, ScopeEvent> claimScopes = perService
+                .filter((service, out) -> out.getClaim() != null, Named.as("claim-outputs"))
+                .map((service, out) -> KeyValue.pair(Keys.providerScope(out.getClaim().getClaim().getProvider()),
+                        ScopeEvent.newBuilder().setClaim(out.getClaim()).build()), Named.as("claim-to-provider-scope"));
+
+        // per provider: status updates and datacenter event steps become cause intervals
+        KStream<String, CauseInput> status = input(builder, serdes, Topics.PROVIDER_STATUS)
+                .mapValues(s -> CauseInput.newBuilder().setStatus(s).build(), Named.as("status-as-cause-input"));
+        KStream<String, CauseInput> events = input(builder, serdes, Topics.DATACENTER_EVENTS)
+                .mapValues(e -> CauseInput.newBuilder().setEvent(e).build(), Named.as("events-as-cause-input"));
+        KStream<String, ScopeEvent> causeScopes = status.merge(events, Named.as("cause-inputs"))
+                .selectKey((k, in) -> in.getStatus() != null ? in.getStatus().getProvider() : in.getEvent().getProvider(),
+                        Named.as("key-cause-inputs-by-provider"))
+                .repartition(repartitioned(serdes, CauseInput.class, "cause-inputs-by-provider"))
+                .process(CauseBuilder.supplier(serdes), Named.as("cause-builder"));
+
+        // per scope: the interval join and the claims; per pair: revisions
+        KStream<String, CorrelationRecord> correlations = outageScopes
+                .merge(claimScopes, Named.as("outage-and-claim-scopes"))
+                .merge(causeScopes, Named.as("scope-inputs"))
+                .repartition(repartitioned(serdes, ScopeEvent.class, "scope-events"))
+                .process(Correlator.supplier(settings, serdes), Named.as("correlator"))
+                .repartition(repartitioned(serdes, PairDraft.class, "pair-drafts"))
+                .process(RevisionProcessor.supplier(serdes), Named.as("revisions"));
+        correlations.to(Topics.CORRELATIONS.name(), produced(serdes, Topics.CORRELATIONS, "correlations-sink"));
+
+        // per outage: attribution
+        KStream<String, AttributionInput> verdictsByOutage = correlations
+                .filter((pair, record) -> Keys.outageOfPair(pair) != null, Named.as("verdicts-of-observed-outages"))
+                .map((pair, record) -> KeyValue.pair(Keys.outageOfPair(pair), AttributionInput.newBuilder()
+                        .setCauseId(pair.substring(pair.indexOf(Keys.SEP) + 1)).setCorrelation(record).build()),
+                        Named.as("verdicts-by-outage"));
+        outages.map((service, facts) -> KeyValue.pair(facts.getOutage().getOutageId(),
+                        AttributionInput.newBuilder().setOutage(facts).build()), Named.as("outages-for-attribution"))
+                .merge(verdictsByOutage, Named.as("attribution-inputs-merged"))
+                .repartition(repartitioned(serdes, AttributionInput.class, "attribution-inputs"))
+                .process(AttributionProcessor.supplier(serdes), Named.as("attribution"))
+                .to(Topics.OUTAGE_ATTRIBUTIONS.name(), produced(serdes, Topics.OUTAGE_ATTRIBUTIONS, "outage-attributions-sink"));
+
         return builder.build(streamsProps);
     }
 
-    /** Engine settings, with the contract's defaults. */
-    public record TopologySettings(Duration pingWindow, Duration grace, double failureRatio) {
-        public static TopologySettings defaults() {
-            return new TopologySettings(Duration.ofMinutes(1), Duration.ofMinutes(5), 0.5);
-        }
+    /** The scopes an outage belongs to: each provider it has a placement at, and its own service scope. */
+    static Set<String> scopesOf(OutageFacts facts) {
+        Set<String> scopes = new LinkedHashSet<>();
+        facts.getPlacements().forEach(p -> scopes.add(Keys.providerScope(p.getProvider())));
+        scopes.add(Keys.serviceScope(facts.getOutage().getService()));
+        return scopes;
+    }
 
-        /** Reads {@code correlator.*} keys (ISO-8601 durations), falling back to the defaults. */
-        public static TopologySettings fromProperties(Properties p) {
-            TopologySettings d = defaults();
-            return new TopologySettings(
-                    duration(p, "correlator.ping.window", d.pingWindow()),
-                    duration(p, "correlator.grace", d.grace()),
-                    Double.parseDouble(p.getProperty("correlator.failure.ratio", String.valueOf(d.failureRatio()))));
-        }
+    private static <V extends SpecificRecord> KStream<String, V> input(StreamsBuilder builder, CorrelatorSerdes serdes,
+                                                                       TopicSpec<V> topic) {
+        return builder.stream(topic.name(), consumed(serdes, topic))
+                .processValues(InputGate::new, Named.as(topic.name() + "-gate"));
+    }
 
-        private static Duration duration(Properties p, String key, Duration fallback) {
-            String value = p.getProperty(key);
-            if (value == null) {
-                return fallback;
-            }
-            try {
-                return Duration.parse(value.strip());
-            } catch (java.time.format.DateTimeParseException e) {
-                throw new IllegalArgumentException(key + " must be an ISO-8601 duration such as PT1M, got: " + value, e);
-            }
-        }
+    private static <V extends SpecificRecord> Consumed<String, V> consumed(CorrelatorSerdes serdes, TopicSpec<V> topic) {
+        return Consumed.with(serdes.key(), serdes.value(topic)).withName(topic.name() + "-source")
+                .withTimestampExtractor(new PayloadTimestampExtractor());
+    }
+
+    private static <V extends SpecificRecord> Produced<String, V> produced(CorrelatorSerdes serdes, TopicSpec<V> topic,
+                                                                           String name) {
+        return Produced.with(serdes.key(), serdes.value(topic)).withName(name);
+    }
+
+    private static <V extends SpecificRecord> Repartitioned<String, V> repartitioned(CorrelatorSerdes serdes, Class<V> type,
+                                                                                     String name) {
+        return Repartitioned.<String, V>as(name).withKeySerde(serdes.key()).withValueSerde(serdes.value(type));
     }
 }

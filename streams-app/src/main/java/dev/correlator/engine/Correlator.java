@@ -1,0 +1,343 @@
+package dev.correlator.engine;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import dev.correlator.avro.CauseClaim;
+import dev.correlator.avro.CauseKind;
+import dev.correlator.avro.ComponentStatus;
+import dev.correlator.avro.CorrelationRecord;
+import dev.correlator.avro.Outage;
+import dev.correlator.avro.Placement;
+import dev.correlator.avro.ProviderStatusUpdate;
+import dev.correlator.avro.internal.CauseState;
+import dev.correlator.avro.internal.ClaimFacts;
+import dev.correlator.avro.internal.ClaimState;
+import dev.correlator.avro.internal.OutageFacts;
+import dev.correlator.avro.internal.PairDraft;
+import dev.correlator.avro.internal.ScopeEvent;
+import dev.correlator.engine.verdict.CauseView;
+import dev.correlator.engine.verdict.Judgement;
+import dev.correlator.engine.verdict.OutageView;
+import dev.correlator.engine.verdict.StatusEvidence;
+import dev.correlator.engine.verdict.VerdictJudge;
+import dev.correlator.topics.CorrelatorSerdes;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.ProcessorSupplier;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The interval join of outages with causes, keyed by scope: {@code provider:<p>} holds the provider's
+ * causes, its status observations, the claims naming it, and the outages of services with a placement
+ * there; {@code service:<s>} holds the outages of {@code s} and the causes that target it by name.
+ * Whenever an outage or a cause arrives or changes, every pair it forms in the scope is judged again by
+ * the one verdict function; whenever a claim or anything it could be judged against changes, the claim
+ * is judged again. Judgements go out keyed by pair, where revisions are decided.
+ *
+ * <p>Why the Processor API: outages and causes are intervals (open for hours or days, closed, backdated
+ * later), and a pair exists when the intervals come within the correlation window of each other. The
+ * DSL's windowed joins match records whose timestamps are a fixed distance apart, which misses a cause
+ * that began long before the outage and is still running, and they cannot re-join when an interval's
+ * end or start changes. Claims must also find an event by id whatever its age.
+ */
+public final class Correlator implements Processor<String, ScopeEvent, String, PairDraft> {
+
+    public static final String OUTAGES_STORE = "scope-outages-store";
+    public static final String CAUSES_STORE = "scope-causes-store";
+    public static final String CLAIMS_STORE = "scope-claims-store";
+    public static final String STATUS_STORE = "scope-status-store";
+
+    private final EngineSettings settings;
+    private ProcessorContext<String, PairDraft> context;
+    private KeyValueStore<String, OutageFacts> outages;
+    private KeyValueStore<String, CauseState> causes;
+    private KeyValueStore<String, ClaimState> claims;
+    private KeyValueStore<String, ProviderStatusUpdate> statuses;
+
+    Correlator(EngineSettings settings) {
+        this.settings = settings;
+    }
+
+    public static ProcessorSupplier<String, ScopeEvent, String, PairDraft> supplier(EngineSettings settings,
+                                                                                   CorrelatorSerdes serdes) {
+        return new ProcessorSupplier<>() {
+            @Override
+            public Processor<String, ScopeEvent, String, PairDraft> get() {
+                return new Correlator(settings);
+            }
+
+            @Override
+            public Set<StoreBuilder<?>> stores() {
+                return Set.of(
+                        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(OUTAGES_STORE), Serdes.String(),
+                                serdes.value(OutageFacts.class)),
+                        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CAUSES_STORE), Serdes.String(),
+                                serdes.value(CauseState.class)),
+                        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CLAIMS_STORE), Serdes.String(),
+                                serdes.value(ClaimState.class)),
+                        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STATUS_STORE), Serdes.String(),
+                                serdes.value(ProviderStatusUpdate.class)));
+            }
+        };
+    }
+
+    @Override
+    public void init(ProcessorContext<String, PairDraft> context) {
+        this.context = context;
+        this.outages = context.getStateStore(OUTAGES_STORE);
+        this.causes = context.getStateStore(CAUSES_STORE);
+        this.claims = context.getStateStore(CLAIMS_STORE);
+        this.statuses = context.getStateStore(STATUS_STORE);
+        context.schedule(java.time.Duration.ofHours(1), PunctuationType.STREAM_TIME, this::prune);
+    }
+
+    @Override
+    public void process(Record<String, ScopeEvent> record) {
+        String scope = record.key();
+        ScopeEvent event = record.value();
+        long ts = record.timestamp();
+        if (event.getOutage() != null) {
+            onOutage(scope, event.getOutage(), ts);
+        } else if (event.getCause() != null) {
+            onCause(scope, event.getCause(), ts);
+        } else if (event.getClaim() != null) {
+            onClaim(scope, event.getClaim(), ts);
+        } else if (event.getStatus() != null) {
+            onStatus(scope, event.getStatus(), ts);
+        }
+    }
+
+    private void onOutage(String scope, OutageFacts facts, long ts) {
+        outages.put(Keys.join(scope, facts.getOutage().getOutageId()), facts);
+        for (CauseState cause : scan(causes, scope)) {
+            judgePair(scope, facts, cause, ts);
+        }
+    }
+
+    private void onCause(String scope, CauseState cause, long ts) {
+        causes.put(Keys.join(scope, cause.getCauseId()), cause);
+        for (OutageFacts facts : scan(outages, scope)) {
+            judgePair(scope, facts, cause, ts);
+        }
+        rejudgeClaims(scope, ts);
+    }
+
+    private void onStatus(String scope, ProviderStatusUpdate status, long ts) {
+        statuses.put(Keys.join(scope, status.getComponent(), status.getRegion() == null ? "*" : status.getRegion(),
+                Keys.time(status.getAt())), status);
+        rejudgeClaims(scope, ts);
+    }
+
+    private void onClaim(String scope, ClaimFacts facts, long ts) {
+        String key = Keys.join(scope, facts.getClaim().getClaim());
+        ClaimState previous = claims.get(key);
+        ClaimState state = ClaimState.newBuilder().setFacts(facts)
+                .setEmitted(previous == null ? List.of() : previous.getEmitted()).build();
+        judgeClaim(scope, key, state, ts);
+    }
+
+    /**
+     * The regular line of a pair, if the pair gets one and this scope owns it: pairs whose cause's
+     * provider hosts the service are judged in that provider's scope; pairs of a cause that targets a
+     * service not hosted at the cause's provider are judged in the service's scope.
+     */
+    private void judgePair(String scope, OutageFacts facts, CauseState state, long ts) {
+        CauseView cause = Views.cause(state);
+        OutageView outage = Views.outage(facts);
+        var hosting = Views.hosting(facts);
+        boolean providerScope = scope.startsWith(Keys.PROVIDER_SCOPE);
+        boolean owned = providerScope || !VerdictJudge.sharesProvider(cause, hosting);
+        if (!owned || !VerdictJudge.getsLine(outage, cause, hosting, settings.correlation())) {
+            return;
+        }
+        Judgement judgement = VerdictJudge.judge(outage, cause, hosting, StatusEvidence.NO_STATUS, settings.correlation());
+        CorrelationRecord line = Views.record(facts, outage.service(), cause, judgement);
+        String pairKey = Keys.pair(outage.outageId(), null, cause.causeId());
+        context.forward(new Record<>(pairKey, new PairDraft(null, line), ts));
+    }
+
+    private void rejudgeClaims(String scope, long ts) {
+        if (!scope.startsWith(Keys.PROVIDER_SCOPE)) {
+            return;
+        }
+        List<Map.Entry<String, ClaimState>> all = new ArrayList<>();
+        try (KeyValueIterator<String, ClaimState> it = claims.prefixScan(scope + Keys.SEP, Serdes.String().serializer())) {
+            it.forEachRemaining(kv -> all.add(Map.entry(kv.key, kv.value)));
+        }
+        for (Map.Entry<String, ClaimState> e : all) {
+            judgeClaim(scope, e.getKey(), e.getValue(), ts);
+        }
+    }
+
+    /**
+     * Judges a claim as the contract says: against the event it names whatever its age; else against the
+     * latest event of the named datacenter/kind that began before the outage ended; else against every
+     * incident and event of the provider within the correlation window; else as a claimed provider with
+     * NO_CAUSE_EVENT. A claim about a service not observed down yields a NO_OUTAGE_OBSERVED line. Lines
+     * this claim emitted before and no longer applies to are withdrawn.
+     */
+    private void judgeClaim(String scope, String key, ClaimState state, long ts) {
+        CauseClaim claim = state.getFacts().getClaim();
+        OutageFacts facts = state.getFacts().getOutage();
+        List<CauseState> scopeCauses = scan(causes, scope);
+        Map<String, CorrelationRecord> lines = new LinkedHashMap<>();
+        if (facts == null) {
+            CauseView cause = claim.getEvent() == null ? null
+                    : scopeCauses.stream().filter(c -> c.getCauseId().equals("dc:" + claim.getEvent()))
+                    .findFirst().map(Views::cause).orElse(null);
+            if (cause == null) {
+                cause = CauseView.claimedProvider(claim.getProvider(), claim.getDatacenter());
+            }
+            lines.put(Keys.pair(null, claim.getClaim(), cause.causeId()),
+                    Views.record(null, claim.getService(), cause, VerdictJudge.noOutageObserved()));
+        } else {
+            OutageView outage = Views.outage(facts);
+            var hosting = Views.hosting(facts);
+            List<CauseView> judged = judgedCauses(claim, outage, scopeCauses);
+            if (judged.isEmpty()) {
+                judged = List.of(CauseView.claimedProvider(claim.getProvider(), claim.getDatacenter()));
+            }
+            for (CauseView cause : judged) {
+                StatusEvidence evidence = cause.hasEvent() ? StatusEvidence.NO_STATUS
+                        : statusEvidence(scope, facts, scopeCauses);
+                Judgement judgement = VerdictJudge.judge(outage, cause, hosting, evidence, settings.correlation());
+                lines.put(Keys.pair(outage.outageId(), null, cause.causeId()),
+                        Views.record(facts, outage.service(), cause, judgement));
+            }
+        }
+        for (String old : state.getEmitted()) {
+            if (!lines.containsKey(old)) {
+                context.forward(new Record<>(old, new PairDraft(claim.getClaim(), null), ts));
+            }
+        }
+        lines.forEach((pairKey, line) -> context.forward(new Record<>(pairKey, new PairDraft(claim.getClaim(), line), ts)));
+        state.setEmitted(List.copyOf(lines.keySet()));
+        claims.put(key, state);
+    }
+
+    private List<CauseView> judgedCauses(CauseClaim claim, OutageView outage, List<CauseState> scopeCauses) {
+        if (claim.getEvent() != null) {
+            return scopeCauses.stream().filter(c -> c.getCauseId().equals("dc:" + claim.getEvent()))
+                    .map(Views::cause).toList();
+        }
+        if (claim.getDatacenter() != null || claim.getKind() != null) {
+            Instant endOfOutage = outage.end();
+            return scopeCauses.stream()
+                    .filter(c -> c.getKind() == CauseKind.DATACENTER_EVENT)
+                    .filter(c -> claim.getDatacenter() == null || claim.getDatacenter().equals(c.getDatacenter()))
+                    .filter(c -> claim.getKind() == null || claim.getKind() == c.getEventKind())
+                    .filter(c -> endOfOutage == null || !c.getStart().isAfter(endOfOutage))
+                    .max(Comparator.comparing(CauseState::getStart).thenComparing(CauseState::getCauseId))
+                    .map(Views::cause).map(List::of).orElse(List.of());
+        }
+        return scopeCauses.stream().map(Views::cause)
+                .filter(c -> VerdictJudge.inCorrelationWindow(outage, c, settings.correlation()))
+                .sorted(Comparator.comparing(CauseView::causeId))
+                .toList();
+    }
+
+    /**
+     * What the provider's status page said about the service's placements there during the outage: a
+     * problem if any matching status cause overlaps the outage; operational throughout if matching lines
+     * exist from the look-back before the outage to its end and none of them is a problem; else nothing.
+     */
+    private StatusEvidence statusEvidence(String scope, OutageFacts facts, List<CauseState> scopeCauses) {
+        Outage o = facts.getOutage();
+        String provider = scope.substring(Keys.PROVIDER_SCOPE.length());
+        List<Placement> placements = facts.getPlacements().stream().filter(p -> p.getProvider().equals(provider)).toList();
+        if (placements.isEmpty()) {
+            return StatusEvidence.NO_STATUS;
+        }
+        Instant from = o.getStart().minus(settings.correlation().lookBack());
+        Instant to = o.getEnd() == null ? Instant.MAX : o.getEnd();
+        for (CauseState c : scopeCauses) {
+            boolean overlaps = !c.getStart().isAfter(to) && (c.getEnd() == null || !c.getEnd().isBefore(o.getStart()));
+            if (c.getKind() == CauseKind.PROVIDER_STATUS && overlaps
+                    && placements.stream().anyMatch(p -> matches(p, c.getComponent(), c.getRegion()))) {
+                return StatusEvidence.PROBLEM_REPORTED;
+            }
+        }
+        boolean seen = false;
+        for (ProviderStatusUpdate s : scan(statuses, scope)) {
+            if (s.getAt().isBefore(from) || s.getAt().isAfter(to)
+                    || placements.stream().noneMatch(p -> matches(p, s.getComponent(), s.getRegion()))) {
+                continue;
+            }
+            if (s.getStatus() != ComponentStatus.OPERATIONAL && !s.getAt().isBefore(o.getStart())) {
+                return StatusEvidence.PROBLEM_REPORTED;
+            }
+            seen = true;
+        }
+        return seen ? StatusEvidence.OPERATIONAL_THROUGHOUT : StatusEvidence.NO_STATUS;
+    }
+
+    /** A placement without a component uses every component; a status line without a region covers all. */
+    private static boolean matches(Placement p, String component, String region) {
+        boolean componentOk = component == null || p.getComponent() == null || component.equals(p.getComponent());
+        boolean regionOk = region == null || p.getRegion() == null || region.equals(p.getRegion());
+        return componentOk && regionOk;
+    }
+
+    /** Forgets what can no longer form a pair: outages and causes ended longer ago than their retention. */
+    private void prune(long streamTime) {
+        Instant outageHorizon = Instant.ofEpochMilli(streamTime).minus(settings.outageRetention());
+        Instant causeHorizon = Instant.ofEpochMilli(streamTime).minus(settings.causeRetention());
+        List<String> old = new ArrayList<>();
+        try (KeyValueIterator<String, OutageFacts> it = outages.all()) {
+            it.forEachRemaining(kv -> {
+                Instant end = kv.value.getOutage().getEnd();
+                if (end != null && end.isBefore(outageHorizon)) {
+                    old.add(kv.key);
+                }
+            });
+        }
+        old.forEach(outages::delete);
+        old.clear();
+        try (KeyValueIterator<String, CauseState> it = causes.all()) {
+            it.forEachRemaining(kv -> {
+                if (kv.value.getEnd() != null && kv.value.getEnd().isBefore(causeHorizon)) {
+                    old.add(kv.key);
+                }
+            });
+        }
+        old.forEach(causes::delete);
+        old.clear();
+        try (KeyValueIterator<String, ProviderStatusUpdate> it = statuses.all()) {
+            it.forEachRemaining(kv -> {
+                if (kv.value.getAt().isBefore(causeHorizon)) {
+                    old.add(kv.key);
+                }
+            });
+        }
+        old.forEach(statuses::delete);
+        old.clear();
+        try (KeyValueIterator<String, ClaimState> it = claims.all()) {
+            it.forEachRemaining(kv -> {
+                if (kv.value.getFacts().getClaim().getAt().isBefore(outageHorizon)) {
+                    old.add(kv.key);
+                }
+            });
+        }
+        old.forEach(claims::delete);
+    }
+
+    private static <V> List<V> scan(KeyValueStore<String, V> store, String scope) {
+        List<V> values = new ArrayList<>();
+        try (KeyValueIterator<String, V> it = store.prefixScan(scope + Keys.SEP, Serdes.String().serializer())) {
+            it.forEachRemaining(kv -> values.add(kv.value));
+        }
+        return values;
+    }
+}

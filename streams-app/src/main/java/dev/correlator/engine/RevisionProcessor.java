@@ -1,0 +1,114 @@
+package dev.correlator.engine;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+
+import dev.correlator.avro.CorrelationRecord;
+import dev.correlator.avro.internal.PairDraft;
+import dev.correlator.avro.internal.PairState;
+import dev.correlator.topics.CorrelatorSerdes;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.ProcessorSupplier;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * One place per (outage, cause) pair that decides what the {@code correlations} topic says about it.
+ * A pair's judgement can come from the regular correlation and from each claim that points at it; the
+ * line is the regular judgement if there is one (else the claims'), listing every claim. A line is
+ * emitted only when something in it changed, with {@code revision}+1 and, when the verdict changed,
+ * the previous verdict (LINKED to UNLINKED is a retraction, its reasons say why). When no source is
+ * left, the pair is deleted with a tombstone.
+ */
+public final class RevisionProcessor implements Processor<String, PairDraft, String, CorrelationRecord> {
+
+    public static final String PAIRS_STORE = "pair-state-store";
+
+    private ProcessorContext<String, CorrelationRecord> context;
+    private KeyValueStore<String, PairState> pairs;
+
+    public static ProcessorSupplier<String, PairDraft, String, CorrelationRecord> supplier(CorrelatorSerdes serdes) {
+        return new ProcessorSupplier<>() {
+            @Override
+            public Processor<String, PairDraft, String, CorrelationRecord> get() {
+                return new RevisionProcessor();
+            }
+
+            @Override
+            public Set<StoreBuilder<?>> stores() {
+                return Set.of(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PAIRS_STORE), Serdes.String(),
+                        serdes.value(PairState.class)));
+            }
+        };
+    }
+
+    @Override
+    public void init(ProcessorContext<String, CorrelationRecord> context) {
+        this.context = context;
+        this.pairs = context.getStateStore(PAIRS_STORE);
+    }
+
+    @Override
+    public void process(Record<String, PairDraft> record) {
+        PairDraft draft = record.value();
+        PairState state = pairs.get(record.key());
+        if (state == null) {
+            state = PairState.newBuilder().build();
+        }
+        Map<String, CorrelationRecord> byClaim = new HashMap<>(state.getByClaim());
+        if (draft.getClaimId() == null) {
+            state.setRegular(draft.getRecord());
+        } else if (draft.getRecord() == null) {
+            byClaim.remove(draft.getClaimId());
+        } else {
+            byClaim.put(draft.getClaimId(), draft.getRecord());
+        }
+        state.setByClaim(byClaim);
+
+        CorrelationRecord next = merge(state.getRegular(), byClaim);
+        CorrelationRecord last = state.getLast();
+        if (next == null) {
+            pairs.delete(record.key());
+            if (last != null) {
+                context.forward(record.withValue((CorrelationRecord) null));
+            }
+            return;
+        }
+        if (last != null && sameContent(last, next)) {
+            pairs.put(record.key(), state);
+            return;
+        }
+        next.setRevision(last == null ? 1 : last.getRevision() + 1);
+        next.setPreviousVerdict(last != null && last.getVerdict() != next.getVerdict() ? last.getVerdict() : null);
+        state.setLast(next);
+        pairs.put(record.key(), state);
+        context.forward(record.withValue(CorrelationRecord.newBuilder(next).build()));
+    }
+
+    /** The regular judgement, else the one of the first claim (by id), with every claim listed. */
+    static CorrelationRecord merge(CorrelationRecord regular, Map<String, CorrelationRecord> byClaim) {
+        TreeMap<String, CorrelationRecord> sorted = new TreeMap<>(byClaim);
+        CorrelationRecord base = regular != null ? regular : sorted.isEmpty() ? null : sorted.firstEntry().getValue();
+        if (base == null) {
+            return null;
+        }
+        CorrelationRecord merged = CorrelationRecord.newBuilder(base).build();
+        merged.setClaims(List.copyOf(sorted.keySet()));
+        return merged;
+    }
+
+    /** Equal apart from the revision bookkeeping. */
+    static boolean sameContent(CorrelationRecord a, CorrelationRecord b) {
+        CorrelationRecord x = CorrelationRecord.newBuilder(a).setRevision(0).setPreviousVerdict(null).build();
+        CorrelationRecord y = CorrelationRecord.newBuilder(b).setRevision(0).setPreviousVerdict(null).build();
+        return Objects.equals(x, y);
+    }
+}

@@ -1,0 +1,312 @@
+package dev.correlator.engine;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+import dev.correlator.avro.CauseClaim;
+import dev.correlator.avro.Outage;
+import dev.correlator.avro.OutageState;
+import dev.correlator.avro.Placement;
+import dev.correlator.avro.ServiceHosting;
+import dev.correlator.avro.ServicePing;
+import dev.correlator.avro.internal.ClaimFacts;
+import dev.correlator.avro.internal.DetectorState;
+import dev.correlator.avro.internal.OutageFacts;
+import dev.correlator.avro.internal.PingBucket;
+import dev.correlator.avro.internal.ServiceInput;
+import dev.correlator.avro.internal.ServiceOutput;
+import dev.correlator.topics.CorrelatorSerdes;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.ProcessorSupplier;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+import org.apache.kafka.streams.state.VersionedKeyValueStore;
+import org.apache.kafka.streams.state.VersionedRecord;
+
+/**
+ * Everything about one service, keyed by service id: outage detection from pings, hosting as of
+ * outage start, and matching claims to the service's outages.
+ *
+ * <p>Detection: pings are counted in tumbling windows. A window is judged once stream time passes its
+ * end plus grace, so it is final and out-of-order pings within grace change nothing. Windows are judged
+ * in time order by a stream-time punctuator; a window with no pings carries no information and is
+ * skipped. {@code openAfter} consecutive failing windows open an outage that starts at the first of them
+ * ({@code <service>@<start>}); {@code closeAfter} consecutive healthy windows close it, ending when the
+ * first of them began. A ping for a window already judged is late: it goes to the late-records output.
+ *
+ * <p>Why the Processor API: the DSL's windowed aggregation plus suppression gives windowed keys and
+ * closes windows only from records reaching that operator; the outage state machine runs across windows
+ * and needs the versioned hosting store looked up as of the outage start, not as of the record time.
+ */
+public final class ServiceProcessor implements Processor<String, ServiceInput, String, ServiceOutput> {
+
+    public static final String BUCKETS_STORE = "ping-buckets-store";
+    public static final String DETECTOR_STORE = "outage-detector-store";
+    public static final String OUTAGES_STORE = "service-outages-store";
+    public static final String CLAIMS_STORE = "service-claims-store";
+
+    private final EngineSettings settings;
+    private final String hostingStoreName;
+    private ProcessorContext<String, ServiceOutput> context;
+    private KeyValueStore<String, PingBucket> buckets;
+    private KeyValueStore<String, DetectorState> detector;
+    private KeyValueStore<String, OutageFacts> outages;
+    private KeyValueStore<String, CauseClaim> claims;
+    private VersionedKeyValueStore<String, ServiceHosting> hosting;
+    private long lastPruned = Long.MIN_VALUE;
+
+    ServiceProcessor(EngineSettings settings, String hostingStoreName) {
+        this.settings = settings;
+        this.hostingStoreName = hostingStoreName;
+    }
+
+    public static ProcessorSupplier<String, ServiceInput, String, ServiceOutput> supplier(EngineSettings settings,
+            CorrelatorSerdes serdes, String hostingStoreName) {
+        return new ProcessorSupplier<>() {
+            @Override
+            public Processor<String, ServiceInput, String, ServiceOutput> get() {
+                return new ServiceProcessor(settings, hostingStoreName);
+            }
+
+            @Override
+            public Set<StoreBuilder<?>> stores() {
+                return Set.of(
+                        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(BUCKETS_STORE), Serdes.String(),
+                                serdes.value(PingBucket.class)),
+                        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DETECTOR_STORE), Serdes.String(),
+                                serdes.value(DetectorState.class)),
+                        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(OUTAGES_STORE), Serdes.String(),
+                                serdes.value(OutageFacts.class)),
+                        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CLAIMS_STORE), Serdes.String(),
+                                serdes.value(CauseClaim.class)));
+            }
+        };
+    }
+
+    @Override
+    public void init(ProcessorContext<String, ServiceOutput> context) {
+        this.context = context;
+        this.buckets = context.getStateStore(BUCKETS_STORE);
+        this.detector = context.getStateStore(DETECTOR_STORE);
+        this.outages = context.getStateStore(OUTAGES_STORE);
+        this.claims = context.getStateStore(CLAIMS_STORE);
+        this.hosting = context.getStateStore(hostingStoreName);
+        context.schedule(settings.pingWindow(), PunctuationType.STREAM_TIME, this::judgeClosedWindows);
+    }
+
+    @Override
+    public void process(Record<String, ServiceInput> record) {
+        ServiceInput input = record.value();
+        if (input.getPing() != null) {
+            count(input.getPing(), record);
+        } else if (input.getClaim() != null) {
+            claim(input.getClaim(), record.timestamp());
+        }
+    }
+
+    private void count(ServicePing ping, Record<String, ServiceInput> record) {
+        long window = settings.pingWindow().toMillis();
+        long at = ping.getAt().toEpochMilli();
+        long windowStart = Math.floorDiv(at, window) * window;
+        if (windowStart + window + settings.grace().toMillis() <= context.currentStreamTimeMs()) {
+            context.forward(new Record<>(ping.getService(), ServiceOutput.newBuilder().setLatePing(ping).build(),
+                    record.timestamp()));
+            return;
+        }
+        String key = Keys.join(Keys.time(windowStart), ping.getService());
+        PingBucket bucket = buckets.get(key);
+        if (bucket == null) {
+            bucket = PingBucket.newBuilder().build();
+        }
+        bucket.setTotal(bucket.getTotal() + 1);
+        if (!ping.getOk()) {
+            bucket.setFailed(bucket.getFailed() + 1);
+            if (!bucket.getFailingProbes().contains(ping.getProbe())) {
+                List<String> probes = new ArrayList<>(bucket.getFailingProbes());
+                probes.add(ping.getProbe());
+                bucket.setFailingProbes(probes);
+            }
+        }
+        buckets.put(key, bucket);
+    }
+
+    /** Judges, in time order, every window whose end plus grace stream time has passed. */
+    private void judgeClosedWindows(long streamTime) {
+        long window = settings.pingWindow().toMillis();
+        long lastClosedStart = streamTime - settings.grace().toMillis() - window;
+        List<KeyValue<String, PingBucket>> due = new ArrayList<>();
+        try (KeyValueIterator<String, PingBucket> it = buckets.range(Keys.time(0), Keys.join(Keys.time(lastClosedStart), "\uffff"))) {
+            it.forEachRemaining(due::add);
+        }
+        for (KeyValue<String, PingBucket> kv : due) {
+            int sep = kv.key.indexOf(Keys.SEP);
+            long windowStart = Long.parseLong(kv.key.substring(0, sep), 16);
+            judge(kv.key.substring(sep + 1), windowStart, kv.value);
+            buckets.delete(kv.key);
+        }
+        prune(streamTime);
+    }
+
+    private void judge(String service, long windowStart, PingBucket bucket) {
+        boolean failing = bucket.getFailed() >= settings.failureRatio() * bucket.getTotal();
+        DetectorState state = detector.get(service);
+        if (state == null) {
+            state = DetectorState.newBuilder().build();
+        }
+        Instant start = Instant.ofEpochMilli(windowStart);
+        OutageFacts open = state.getOpen();
+        if (open == null) {
+            if (!failing) {
+                detector.delete(service); // nothing pending: keep no state for healthy services
+                return;
+            }
+            if (state.getFailRun() == 0) {
+                state.setFailRunStart(start);
+                state.setRunFailed(0);
+                state.setRunTotal(0);
+                state.setRunProbes(List.of());
+            }
+            state.setFailRun(state.getFailRun() + 1);
+            state.setRunFailed(state.getRunFailed() + bucket.getFailed());
+            state.setRunTotal(state.getRunTotal() + bucket.getTotal());
+            state.setRunProbes(union(state.getRunProbes(), bucket.getFailingProbes()));
+            if (state.getFailRun() >= settings.openAfter()) {
+                open = openOutage(service, state);
+                state = DetectorState.newBuilder().setOpen(open).build();
+            }
+            detector.put(service, state);
+            return;
+        }
+        Outage outage = open.getOutage();
+        outage.setFailedPings(outage.getFailedPings() + bucket.getFailed());
+        outage.setTotalPings(outage.getTotalPings() + bucket.getTotal());
+        outage.setProbes(union(outage.getProbes(), bucket.getFailingProbes()));
+        if (failing) {
+            state.setHealthyRun(0);
+            state.setHealthyRunStart(null);
+            detector.put(service, state);
+            return;
+        }
+        if (state.getHealthyRun() == 0) {
+            state.setHealthyRunStart(start);
+        }
+        state.setHealthyRun(state.getHealthyRun() + 1);
+        if (state.getHealthyRun() >= settings.closeAfter()) {
+            outage.setEnd(state.getHealthyRunStart());
+            outage.setState(OutageState.CLOSED);
+            publish(open, outage.getEnd().toEpochMilli());
+            detector.delete(service);
+        } else {
+            detector.put(service, state);
+        }
+    }
+
+    private OutageFacts openOutage(String service, DetectorState run) {
+        Instant start = run.getFailRunStart();
+        Outage outage = Outage.newBuilder()
+                .setOutageId(Keys.outageId(service, start)).setService(service).setStart(start).setEnd(null)
+                .setState(OutageState.OPEN).setFailedPings(run.getRunFailed()).setTotalPings(run.getRunTotal())
+                .setProbes(run.getRunProbes()).build();
+        // placements valid at outage start: a later hosting change must not change the verdict
+        VersionedRecord<ServiceHosting> asOfStart = hosting.get(service, start.toEpochMilli());
+        List<Placement> placements = asOfStart == null ? List.of() : asOfStart.value().getPlacements();
+        OutageFacts facts = OutageFacts.newBuilder().setOutage(outage).setHostingKnown(asOfStart != null)
+                .setPlacements(placements).build();
+        publish(facts, start.toEpochMilli());
+        return facts;
+    }
+
+    /** Emits the outage, remembers it for claims, and re-matches the service's claims. */
+    private void publish(OutageFacts facts, long timestamp) {
+        OutageFacts copy = OutageFacts.newBuilder(facts).build();
+        Outage outage = copy.getOutage();
+        String service = outage.getService();
+        outages.put(Keys.join(service, Keys.time(outage.getStart())), copy);
+        context.forward(new Record<>(service, ServiceOutput.newBuilder().setOutage(copy).build(), timestamp));
+        try (KeyValueIterator<String, CauseClaim> it = claims.prefixScan(service + Keys.SEP, Serdes.String().serializer())) {
+            while (it.hasNext()) {
+                CauseClaim claim = it.next().value;
+                OutageFacts match = matchOutage(claim);
+                if (match != null && match.getOutage().getOutageId().equals(outage.getOutageId())) {
+                    context.forward(new Record<>(service,
+                            ServiceOutput.newBuilder().setClaim(new ClaimFacts(claim, copy)).build(), timestamp));
+                }
+            }
+        }
+    }
+
+    private void claim(CauseClaim claim, long timestamp) {
+        claims.put(Keys.join(claim.getService(), claim.getClaim()), claim);
+        context.forward(new Record<>(claim.getService(),
+                ServiceOutput.newBuilder().setClaim(new ClaimFacts(claim, matchOutage(claim))).build(), timestamp));
+    }
+
+    /**
+     * The outage of the claim's service near the claimed time: one that was under way at
+     * {@code outageAt}, give or take the lead tolerance; the latest such one if several.
+     */
+    private OutageFacts matchOutage(CauseClaim claim) {
+        Instant at = claim.getOutageAt() != null ? claim.getOutageAt() : claim.getAt();
+        Duration lead = settings.correlation().leadTolerance();
+        OutageFacts best = null;
+        try (KeyValueIterator<String, OutageFacts> it = outages.prefixScan(claim.getService() + Keys.SEP,
+                Serdes.String().serializer())) {
+            while (it.hasNext()) {
+                OutageFacts facts = it.next().value;
+                Outage o = facts.getOutage();
+                boolean startedByThen = !o.getStart().minus(lead).isAfter(at);
+                boolean notOverYet = o.getEnd() == null || !o.getEnd().plus(lead).isBefore(at);
+                if (startedByThen && notOverYet) {
+                    best = facts; // keys are in start order: the last match is the latest
+                }
+            }
+        }
+        return best;
+    }
+
+    /** Forgets closed outages and claims older than the retention, once per retention/100 of stream time. */
+    private void prune(long streamTime) {
+        long every = Math.max(settings.outageRetention().toMillis() / 100, settings.pingWindow().toMillis());
+        if (lastPruned != Long.MIN_VALUE && streamTime - lastPruned < every) {
+            return;
+        }
+        lastPruned = streamTime;
+        Instant horizon = Instant.ofEpochMilli(streamTime).minus(settings.outageRetention());
+        List<String> old = new ArrayList<>();
+        try (KeyValueIterator<String, OutageFacts> it = outages.all()) {
+            it.forEachRemaining(kv -> {
+                Instant end = kv.value.getOutage().getEnd();
+                if (end != null && end.isBefore(horizon)) {
+                    old.add(kv.key);
+                }
+            });
+        }
+        old.forEach(outages::delete);
+        old.clear();
+        try (KeyValueIterator<String, CauseClaim> it = claims.all()) {
+            it.forEachRemaining(kv -> {
+                if (kv.value.getAt().isBefore(horizon)) {
+                    old.add(kv.key);
+                }
+            });
+        }
+        old.forEach(claims::delete);
+    }
+
+    private static List<String> union(List<String> a, List<String> b) {
+        Set<String> all = new TreeSet<>(a);
+        all.addAll(b);
+        return List.copyOf(all);
+    }
+}
