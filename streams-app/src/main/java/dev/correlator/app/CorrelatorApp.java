@@ -7,6 +7,7 @@ import java.util.concurrent.TimeUnit;
 
 import dev.correlator.config.ConfigLoader;
 import dev.correlator.engine.EngineSettings;
+import dev.correlator.kafka.StreamsTestSettings;
 import dev.correlator.topics.CorrelatorSerdes;
 import dev.correlator.topology.CorrelatorTopology;
 import org.apache.kafka.streams.KafkaStreams;
@@ -74,6 +75,6 @@ public final class CorrelatorApp implements AutoCloseable {
 
     @Override
     public void close() {
-        StreamsLifecycle.closeLeavingGroup(streams, Duration.ofSeconds(30));
+        StreamsTestSettings.closeAndLeaveGroup(streams, Duration.ofSeconds(30));
     }
 }

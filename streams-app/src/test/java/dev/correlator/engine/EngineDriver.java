@@ -1,0 +1,197 @@
+package dev.correlator.engine;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+
+import dev.correlator.avro.CauseClaim;
+import dev.correlator.avro.ComponentStatus;
+import dev.correlator.avro.CorrelationRecord;
+import dev.correlator.avro.DatacenterEvent;
+import dev.correlator.avro.EventKind;
+import dev.correlator.avro.EventPhase;
+import dev.correlator.avro.Outage;
+import dev.correlator.avro.OutageAttribution;
+import dev.correlator.avro.Placement;
+import dev.correlator.avro.ProviderStatusUpdate;
+import dev.correlator.avro.ServiceHosting;
+import dev.correlator.avro.ServicePing;
+import dev.correlator.config.ConfigLoader;
+import dev.correlator.serde.AvroSerdeConfig;
+import dev.correlator.serde.MockSchemaRegistry;
+import dev.correlator.topics.CorrelatorSerdes;
+import dev.correlator.topics.TopicSpec;
+import dev.correlator.topics.Topics;
+import dev.correlator.topology.CorrelatorTopology;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+
+/** The real topology under TopologyTestDriver, with small builders for every input and readers for every output. */
+final class EngineDriver implements AutoCloseable {
+
+    private final String scope;
+    private final TopologyTestDriver driver;
+    private final CorrelatorSerdes serdes;
+    private final Map<String, TestInputTopic<String, SpecificRecord>> inputs = new LinkedHashMap<>();
+    private final TestOutputTopic<String, CorrelationRecord> correlations;
+    private final TestOutputTopic<String, Outage> outages;
+    private final TestOutputTopic<String, OutageAttribution> attributions;
+    private final TestOutputTopic<String, ServicePing> late;
+    private final List<KeyValue<String, CorrelationRecord>> correlationLog = new ArrayList<>();
+    private final List<Outage> outageLog = new ArrayList<>();
+    private final List<OutageAttribution> attributionLog = new ArrayList<>();
+    final Topology topology;
+
+    EngineDriver(String scope) {
+        this(scope, EngineSettings.defaults());
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    EngineDriver(String scope, EngineSettings settings) {
+        this.scope = scope;
+        Properties props = ConfigLoader.defaults();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "engine-test");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        props.put(AvroSerdeConfig.SCHEMA_REGISTRY_URL, "mock://" + scope);
+        serdes = new CorrelatorSerdes(Map.of(AvroSerdeConfig.SCHEMA_REGISTRY_URL, "mock://" + scope));
+        topology = CorrelatorTopology.build(settings, serdes, props);
+        driver = new TopologyTestDriver(topology, props);
+        for (TopicSpec<?> spec : Topics.INPUTS) {
+            inputs.put(spec.name(), (TestInputTopic) driver.createInputTopic(spec.name(), serdes.key().serializer(),
+                    serdes.value((TopicSpec) spec).serializer()));
+        }
+        correlations = driver.createOutputTopic(Topics.CORRELATIONS.name(), serdes.key().deserializer(),
+                serdes.value(Topics.CORRELATIONS).deserializer());
+        outages = driver.createOutputTopic(Topics.OUTAGES.name(), serdes.key().deserializer(),
+                serdes.value(Topics.OUTAGES).deserializer());
+        attributions = driver.createOutputTopic(Topics.OUTAGE_ATTRIBUTIONS.name(), serdes.key().deserializer(),
+                serdes.value(Topics.OUTAGE_ATTRIBUTIONS).deserializer());
+        late = driver.createOutputTopic(Topics.LATE_RECORDS, serdes.key().deserializer(),
+                serdes.value(ServicePing.class).deserializer());
+    }
+
+    static Instant t(String iso) {
+        return Instant.parse(iso);
+    }
+
+    static Placement at(String provider, String datacenter, String region) {
+        return Placement.newBuilder().setProvider(provider).setDatacenter(datacenter).setRegion(region).setComponent(null).build();
+    }
+
+    void pipe(TopicSpec<?> topic, String key, SpecificRecord value, Instant at) {
+        inputs.get(topic.name()).pipeInput(key, value, at);
+    }
+
+    EngineDriver hosting(String service, Instant at, Placement... placements) {
+        pipe(Topics.SERVICE_HOSTING, service, ServiceHosting.newBuilder().setService(service).setAt(at)
+                .setPlacements(Arrays.asList(placements)).build(), at);
+        return this;
+    }
+
+    EngineDriver ping(String service, String probe, Instant at, boolean ok) {
+        pipe(Topics.SERVICE_PINGS, service, ServicePing.newBuilder().setService(service).setProbe(probe).setAt(at).setOk(ok).build(), at);
+        return this;
+    }
+
+    /** One ping per probe per minute from {@code from} (inclusive) to {@code to} (exclusive). */
+    EngineDriver pings(String service, Instant from, Instant to, boolean ok, String... probes) {
+        for (Instant at = from; at.isBefore(to); at = at.plusSeconds(60)) {
+            for (int i = 0; i < probes.length; i++) {
+                ping(service, probes[i], at.plusSeconds(10L + i), ok);
+            }
+        }
+        return this;
+    }
+
+    EngineDriver status(String provider, String component, String region, ComponentStatus status, Instant at,
+                        Instant since, String incident) {
+        pipe(Topics.PROVIDER_STATUS, provider, ProviderStatusUpdate.newBuilder().setProvider(provider).setComponent(component)
+                .setRegion(region).setStatus(status).setAt(at).setSince(since).setIncident(incident).setTitle(null).build(), at);
+        return this;
+    }
+
+    EngineDriver event(String id, String provider, EventKind kind, EventPhase phase, Instant at, String datacenter,
+                       String region, List<String> targets) {
+        pipe(Topics.DATACENTER_EVENTS, id, DatacenterEvent.newBuilder().setEvent(id).setProvider(provider).setKind(kind)
+                .setPhase(phase).setAt(at).setDatacenter(datacenter).setRegion(region).setTargets(targets)
+                .setDescription(null).build(), at);
+        return this;
+    }
+
+    EngineDriver claim(String id, String service, String provider, Instant at, Instant outageAt, String datacenter,
+                       String event, EventKind kind) {
+        pipe(Topics.CAUSE_CLAIMS, id, CauseClaim.newBuilder().setClaim(id).setService(service).setProvider(provider)
+                .setAt(at).setOutageAt(outageAt).setDatacenter(datacenter).setEvent(event).setKind(kind)
+                .setClaimant(null).setStatement(null).build(), at);
+        return this;
+    }
+
+    /** A control record on every input: moves stream time to {@code at} so every window before it closes. */
+    EngineDriver watermark(Instant at) {
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(Topics.WATERMARK_HEADER, new byte[0]);
+        for (TestInputTopic<String, SpecificRecord> topic : inputs.values()) {
+            topic.pipeInput(new TestRecord<>("watermark", null, headers, at));
+        }
+        return this;
+    }
+
+    private void drain() {
+        correlationLog.addAll(correlations.readKeyValuesToList());
+        outageLog.addAll(outages.readValuesToList());
+        attributionLog.addAll(attributions.readValuesToList());
+    }
+
+    /** Every correlation record emitted so far, in order (null value = withdrawn). */
+    List<KeyValue<String, CorrelationRecord>> changelog() {
+        drain();
+        return List.copyOf(correlationLog);
+    }
+
+    /** The latest record per pair key, withdrawn pairs removed. */
+    Map<String, CorrelationRecord> finalCorrelations() {
+        Map<String, CorrelationRecord> latest = new TreeMap<>();
+        for (KeyValue<String, CorrelationRecord> kv : changelog()) {
+            if (kv.value == null) {
+                latest.remove(kv.key);
+            } else {
+                latest.put(kv.key, kv.value);
+            }
+        }
+        return latest;
+    }
+
+    List<Outage> outages() {
+        drain();
+        return List.copyOf(outageLog);
+    }
+
+    Map<String, OutageAttribution> finalAttributions() {
+        drain();
+        Map<String, OutageAttribution> latest = new TreeMap<>();
+        attributionLog.forEach(a -> latest.put(a.getOutageId(), a));
+        return latest;
+    }
+
+    List<ServicePing> latePings() {
+        return late.readValuesToList();
+    }
+
+    @Override
+    public void close() {
+        driver.close();
+        MockSchemaRegistry.dropScope(scope);
+    }
+}
