@@ -9,8 +9,11 @@ import dev.correlator.config.ConfigLoader;
 import dev.correlator.engine.EngineSettings;
 import dev.correlator.kafka.StreamsTestSettings;
 import dev.correlator.topics.CorrelatorSerdes;
+import dev.correlator.topics.TopicNames;
+import dev.correlator.topics.Topics;
 import dev.correlator.topology.CorrelatorTopology;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;
@@ -30,6 +33,10 @@ public final class CorrelatorApp implements AutoCloseable {
     private final CountDownLatch running = new CountDownLatch(1);
 
     public CorrelatorApp(Properties props) {
+        TopicNames names = TopicNames.fromProperties(props);
+        if (Topics.DEAD_LETTER.equals(props.getProperty(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG))) {
+            props = copyWith(props, StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, names.deadLetter());
+        }
         CorrelatorSerdes serdes = new CorrelatorSerdes(ConfigLoader.asMap(props));
         Topology topology = CorrelatorTopology.build(EngineSettings.fromProperties(props), serdes, props);
         LOG.debug("Topology:\n{}", topology.describe());
@@ -49,6 +56,13 @@ public final class CorrelatorApp implements AutoCloseable {
             LOG.error("Stream thread failed; shutting this correlator instance down", e);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         });
+    }
+
+    private static Properties copyWith(Properties props, String key, String value) {
+        Properties copy = new Properties();
+        copy.putAll(props);
+        copy.put(key, value);
+        return copy;
     }
 
     public void start() {

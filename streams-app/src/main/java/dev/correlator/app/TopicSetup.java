@@ -5,7 +5,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 
-import dev.correlator.topics.Topics;
+import dev.correlator.topics.TopicNames;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -20,11 +20,11 @@ public final class TopicSetup {
     private TopicSetup() {
     }
 
-    public static List<String> createMissing(String bootstrapServers, int partitions, short replication)
+    public static List<String> createMissing(String bootstrapServers, TopicNames names, int partitions, short replication)
             throws ExecutionException, InterruptedException {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
             Set<String> existing = admin.listTopics().names().get();
-            List<NewTopic> missing = Topics.newTopics(partitions, replication).stream()
+            List<NewTopic> missing = names.newTopics(partitions, replication).stream()
                     .filter(t -> !existing.contains(t.name())).toList();
             if (!missing.isEmpty()) {
                 admin.createTopics(missing).all().get();

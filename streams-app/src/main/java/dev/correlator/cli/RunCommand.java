@@ -5,6 +5,7 @@ import java.util.concurrent.Callable;
 
 import dev.correlator.app.CorrelatorApp;
 import dev.correlator.app.TopicSetup;
+import dev.correlator.topics.TopicNames;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.streams.KafkaStreams;
 import picocli.CommandLine.Command;
@@ -35,7 +36,8 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Properties props = connection.load();
         if (createTopics) {
-            TopicSetup.createMissing(props.getProperty(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG), partitions, replicationFactor);
+            TopicSetup.createMissing(props.getProperty(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG), TopicNames.fromProperties(props),
+                    partitions, replicationFactor);
         }
         CorrelatorApp app = new CorrelatorApp(props);
         Thread hook = new Thread(app::close, "correlator-shutdown");

@@ -12,7 +12,6 @@ import dev.correlator.avro.OutageAttribution;
 import dev.correlator.avro.ProviderStatusUpdate;
 import dev.correlator.avro.ServiceHosting;
 import dev.correlator.avro.ServicePing;
-import org.apache.kafka.clients.admin.NewTopic;
 
 /**
  * The catalogue of every topic the correlator reads or writes: names, keys, value types, cleanup. Keys
@@ -67,14 +66,5 @@ public final class Topics {
         return all().stream().filter(t -> t.name().equals(name)).findFirst();
     }
 
-    /** Every topic, dead letter included, as Admin topics to create. */
-    public static List<NewTopic> newTopics(int partitions, short replication) {
-        List<NewTopic> topics = new ArrayList<>();
-        for (TopicSpec<?> spec : all()) {
-            topics.add(new NewTopic(spec.name(), partitions, replication).configs(spec.configs()));
-        }
-        topics.add(new NewTopic(DEAD_LETTER, partitions, replication));
-        topics.add(new NewTopic(LATE_RECORDS, partitions, replication));
-        return topics;
-    }
+
 }

@@ -26,6 +26,7 @@ import dev.correlator.engine.PayloadTimestampExtractor;
 import dev.correlator.engine.RevisionProcessor;
 import dev.correlator.engine.ServiceProcessor;
 import dev.correlator.topics.CorrelatorSerdes;
+import dev.correlator.topics.TopicNames;
 import dev.correlator.topics.TopicSpec;
 import dev.correlator.topics.Topics;
 import org.apache.avro.specific.SpecificRecord;
@@ -63,17 +64,18 @@ public final class CorrelatorTopology {
 
     public static Topology build(EngineSettings settings, CorrelatorSerdes serdes, Properties streamsProps) {
         StreamsBuilder builder = new StreamsBuilder();
+        TopicNames names = TopicNames.fromProperties(streamsProps);
 
         // hosting as a versioned table: verdicts read the placements valid at outage start
-        builder.table(Topics.SERVICE_HOSTING.name(), consumed(serdes, Topics.SERVICE_HOSTING),
+        builder.table(names.of(Topics.SERVICE_HOSTING), consumed(serdes, Topics.SERVICE_HOSTING),
                 Materialized.<String, ServiceHosting>as(
                                 Stores.persistentVersionedKeyValueStore(HOSTING_STORE, settings.hostingRetention()))
                         .withKeySerde(serdes.key()).withValueSerde(serdes.value(Topics.SERVICE_HOSTING)));
 
         // per service: detection, hosting as of outage start, claims matched to outages
-        KStream<String, ServiceInput> pings = input(builder, serdes, Topics.SERVICE_PINGS)
+        KStream<String, ServiceInput> pings = input(builder, names, serdes, Topics.SERVICE_PINGS)
                 .mapValues(p -> ServiceInput.newBuilder().setPing(p).build(), Named.as("pings-as-service-input"));
-        KStream<String, ServiceInput> claims = input(builder, serdes, Topics.CAUSE_CLAIMS)
+        KStream<String, ServiceInput> claims = input(builder, names, serdes, Topics.CAUSE_CLAIMS)
                 .map((k, c) -> KeyValue.pair(c.getService(), ServiceInput.newBuilder().setClaim(c).build()),
                         Named.as("key-claims-by-service"))
                 .repartition(repartitioned(serdes, ServiceInput.class, "claims-by-service"));
@@ -86,10 +88,10 @@ public final class CorrelatorTopology {
                 .mapValues(ServiceOutput::getOutage, Named.as("outage-facts"));
         outages.map((service, facts) -> KeyValue.pair(facts.getOutage().getOutageId(), facts.getOutage()),
                         Named.as("outages-by-id"))
-                .to(Topics.OUTAGES.name(), produced(serdes, Topics.OUTAGES, "outages-sink"));
+                .to(names.of(Topics.OUTAGES), produced(serdes, Topics.OUTAGES, "outages-sink"));
         perService.filter((service, out) -> out.getLatePing() != null, Named.as("late-ping-outputs"))
                 .mapValues(ServiceOutput::getLatePing, Named.as("late-pings"))
-                .to(Topics.LATE_RECORDS, Produced.with(serdes.key(), serdes.value(ServicePing.class)).withName("late-records-sink"));
+                .to(names.lateRecords(), Produced.with(serdes.key(), serdes.value(ServicePing.class)).withName("late-records-sink"));
 
         KStream<String, ScopeEvent> outageScopes = outages.flatMap((service, facts) -> {
             List<KeyValue<String, ScopeEvent>> out = new ArrayList<>();
@@ -104,9 +106,9 @@ public final class CorrelatorTopology {
                         ScopeEvent.newBuilder().setClaim(out.getClaim()).build()), Named.as("claim-to-provider-scope"));
 
         // per provider: status updates and datacenter event steps become cause intervals
-        KStream<String, CauseInput> status = input(builder, serdes, Topics.PROVIDER_STATUS)
+        KStream<String, CauseInput> status = input(builder, names, serdes, Topics.PROVIDER_STATUS)
                 .mapValues(s -> CauseInput.newBuilder().setStatus(s).build(), Named.as("status-as-cause-input"));
-        KStream<String, CauseInput> events = input(builder, serdes, Topics.DATACENTER_EVENTS)
+        KStream<String, CauseInput> events = input(builder, names, serdes, Topics.DATACENTER_EVENTS)
                 .mapValues(e -> CauseInput.newBuilder().setEvent(e).build(), Named.as("events-as-cause-input"));
         KStream<String, ScopeEvent> causeScopes = status.merge(events, Named.as("cause-inputs"))
                 .selectKey((k, in) -> in.getStatus() != null ? in.getStatus().getProvider() : in.getEvent().getProvider(),
@@ -122,7 +124,7 @@ public final class CorrelatorTopology {
                 .process(Correlator.supplier(settings, serdes), Named.as("correlator"))
                 .repartition(repartitioned(serdes, PairDraft.class, "pair-drafts"))
                 .process(RevisionProcessor.supplier(serdes), Named.as("revisions"));
-        correlations.to(Topics.CORRELATIONS.name(), produced(serdes, Topics.CORRELATIONS, "correlations-sink"));
+        correlations.to(names.of(Topics.CORRELATIONS), produced(serdes, Topics.CORRELATIONS, "correlations-sink"));
 
         // per outage: attribution
         KStream<String, AttributionInput> verdictsByOutage = correlations
@@ -135,7 +137,7 @@ public final class CorrelatorTopology {
                 .merge(verdictsByOutage, Named.as("attribution-inputs-merged"))
                 .repartition(repartitioned(serdes, AttributionInput.class, "attribution-inputs"))
                 .process(AttributionProcessor.supplier(serdes), Named.as("attribution"))
-                .to(Topics.OUTAGE_ATTRIBUTIONS.name(), produced(serdes, Topics.OUTAGE_ATTRIBUTIONS, "outage-attributions-sink"));
+                .to(names.of(Topics.OUTAGE_ATTRIBUTIONS), produced(serdes, Topics.OUTAGE_ATTRIBUTIONS, "outage-attributions-sink"));
 
         return builder.build(streamsProps);
     }
@@ -148,9 +150,9 @@ public final class CorrelatorTopology {
         return scopes;
     }
 
-    private static <V extends SpecificRecord> KStream<String, V> input(StreamsBuilder builder, CorrelatorSerdes serdes,
-                                                                       TopicSpec<V> topic) {
-        return builder.stream(topic.name(), consumed(serdes, topic))
+    private static <V extends SpecificRecord> KStream<String, V> input(StreamsBuilder builder, TopicNames names,
+                                                                       CorrelatorSerdes serdes, TopicSpec<V> topic) {
+        return builder.stream(names.of(topic), consumed(serdes, topic))
                 .processValues(InputGate::new, Named.as(topic.name() + "-gate"));
     }
 
