@@ -58,6 +58,8 @@ public final class Correlator implements Processor<String, ScopeEvent, String, P
     public static final String CAUSES_STORE = "scope-causes-store";
     public static final String CLAIMS_STORE = "scope-claims-store";
     public static final String STATUS_STORE = "scope-status-store";
+    /** Pairs this scope has given a regular line, so that one that no longer qualifies is withdrawn. */
+    public static final String PAIRS_STORE = "scope-pairs-store";
 
     private final EngineSettings settings;
     private ProcessorContext<String, PairDraft> context;
@@ -65,6 +67,7 @@ public final class Correlator implements Processor<String, ScopeEvent, String, P
     private KeyValueStore<String, CauseState> causes;
     private KeyValueStore<String, ClaimState> claims;
     private KeyValueStore<String, ProviderStatusUpdate> statuses;
+    private KeyValueStore<String, Long> pairs;
 
     Correlator(EngineSettings settings) {
         this.settings = settings;
@@ -88,7 +91,9 @@ public final class Correlator implements Processor<String, ScopeEvent, String, P
                         Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CLAIMS_STORE), Serdes.String(),
                                 serdes.value(ClaimState.class)),
                         Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STATUS_STORE), Serdes.String(),
-                                serdes.value(ProviderStatusUpdate.class)));
+                                serdes.value(ProviderStatusUpdate.class)),
+                        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PAIRS_STORE), Serdes.String(),
+                                Serdes.Long()));
             }
         };
     }
@@ -100,6 +105,7 @@ public final class Correlator implements Processor<String, ScopeEvent, String, P
         this.causes = context.getStateStore(CAUSES_STORE);
         this.claims = context.getStateStore(CLAIMS_STORE);
         this.statuses = context.getStateStore(STATUS_STORE);
+        this.pairs = context.getStateStore(PAIRS_STORE);
         context.schedule(java.time.Duration.ofHours(1), PunctuationType.STREAM_TIME, this::prune);
     }
 
@@ -159,12 +165,19 @@ public final class Correlator implements Processor<String, ScopeEvent, String, P
         var hosting = Views.hosting(facts);
         boolean providerScope = scope.startsWith(Keys.PROVIDER_SCOPE);
         boolean owned = providerScope || !VerdictJudge.sharesProvider(cause, hosting);
+        String pairKey = Keys.pair(outage.outageId(), null, cause.causeId());
+        String emittedKey = Keys.join(scope, pairKey);
         if (!owned || !VerdictJudge.getsLine(outage, cause, hosting, settings.correlation())) {
+            // e.g. a cause whose end, reported later, puts it outside the correlation window
+            if (pairs.get(emittedKey) != null) {
+                pairs.delete(emittedKey);
+                context.forward(new Record<>(pairKey, new PairDraft(null, null), ts));
+            }
             return;
         }
         Judgement judgement = VerdictJudge.judge(outage, cause, hosting, StatusEvidence.NO_STATUS, settings.correlation());
         CorrelationRecord line = Views.record(facts, outage.service(), cause, judgement);
-        String pairKey = Keys.pair(outage.outageId(), null, cause.causeId());
+        pairs.put(emittedKey, ts);
         context.forward(new Record<>(pairKey, new PairDraft(null, line), ts));
     }
 
@@ -304,6 +317,13 @@ public final class Correlator implements Processor<String, ScopeEvent, String, P
             });
         }
         old.forEach(outages::delete);
+        for (String key : old) {
+            List<String> gone = new ArrayList<>();
+            try (KeyValueIterator<String, Long> it = pairs.prefixScan(key + Keys.SEP, Serdes.String().serializer())) {
+                it.forEachRemaining(kv -> gone.add(kv.key));
+            }
+            gone.forEach(pairs::delete);
+        }
         old.clear();
         try (KeyValueIterator<String, CauseState> it = causes.all()) {
             it.forEachRemaining(kv -> {

@@ -1,0 +1,171 @@
+package dev.correlator.engine;
+
+import static dev.correlator.engine.EngineDriver.at;
+import static dev.correlator.engine.EngineDriver.t;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import dev.correlator.avro.AttributionStatus;
+import dev.correlator.avro.CauseKind;
+import dev.correlator.avro.ComponentStatus;
+import dev.correlator.avro.CorrelationRecord;
+import dev.correlator.avro.EventKind;
+import dev.correlator.avro.EventPhase;
+import dev.correlator.avro.Placement;
+import dev.correlator.avro.ReasonCode;
+import dev.correlator.avro.Verdict;
+import org.apache.kafka.streams.KeyValue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Causes, claims, revisions and attribution through the whole topology under TopologyTestDriver. */
+class CorrelationTest {
+
+    private static final Instant T0 = t("2021-04-06T07:00:00Z");
+    private static final String OUTAGE = "svc@2021-04-06T07:00:00Z";
+    private final EngineDriver engine = new EngineDriver(getClass().getSimpleName());
+
+    @AfterEach
+    void close() {
+        engine.close();
+    }
+
+    private static Instant min(int minutes) {
+        return T0.plusSeconds(60L * minutes);
+    }
+
+    /** svc down from 07:00 to 07:10. */
+    private EngineDriver outage(Placement... placements) {
+        return engine.hosting("svc", t("2021-01-01T00:00:00Z"), placements)
+                .pings("svc", min(-5), min(0), true, "p1", "p2")
+                .pings("svc", min(0), min(10), false, "p1", "p2")
+                .pings("svc", min(10), min(15), true, "p1", "p2");
+    }
+
+    @Test
+    void aHostingChangeAfterTheOutageDoesNotChangeTheVerdict() {
+        outage(at("ovhcloud", "ovh-sbg2", "sbg"))
+                .hosting("svc", min(30), at("aws", null, "eu-west-3"))
+                .event("sbg-power", "ovhcloud", EventKind.POWER, EventPhase.STARTED, min(-1), "ovh-sbg2", "sbg", null)
+                .event("aws-net", "aws", EventKind.NETWORK, EventPhase.STARTED, min(1), null, "eu-west-3", null)
+                .watermark(min(120));
+        Map<String, CorrelationRecord> lines = engine.finalCorrelations();
+        assertThat(lines.get(OUTAGE + "|dc:sbg-power").getVerdict()).isEqualTo(Verdict.LINKED);
+        assertThat(lines.get(OUTAGE + "|dc:sbg-power").getReasons())
+                .containsExactly(ReasonCode.HOSTED_AT_DATACENTER, ReasonCode.TIME_ALIGNED);
+        // aws shares no provider with the placements valid at outage start: no line at all
+        assertThat(lines).doesNotContainKey(OUTAGE + "|dc:aws-net");
+    }
+
+    @Test
+    void aBackdatedStatusIncidentIsLinkedAndRevisedWhenItEnds() {
+        Placement ec2 = Placement.newBuilder().setProvider("aws").setRegion("eu-west-3").setDatacenter(null)
+                .setComponent("EC2").build();
+        outage(ec2)
+                // published 20 minutes late, says it began at 06:55
+                .status("aws", "EC2", "eu-west-3", ComponentStatus.MAJOR_OUTAGE, min(20), min(-5), "inc-1")
+                .status("aws", "EC2", "eu-west-3", ComponentStatus.OPERATIONAL, min(50), null, "inc-1")
+                .watermark(min(120));
+        List<KeyValue<String, CorrelationRecord>> log = engine.changelog();
+        List<CorrelationRecord> revisions = log.stream().filter(kv -> kv.key.equals(OUTAGE + "|status:aws/inc-1"))
+                .map(kv -> kv.value).toList();
+        assertThat(revisions).extracting(CorrelationRecord::getRevision).containsExactly(1, 2);
+        CorrelationRecord last = revisions.get(1);
+        assertThat(last.getVerdict()).isEqualTo(Verdict.LINKED);
+        assertThat(last.getCauseKind()).isEqualTo(CauseKind.PROVIDER_STATUS);
+        assertThat(last.getCauseStart()).isEqualTo(min(-5));
+        assertThat(last.getCauseEnd()).isEqualTo(min(50));
+        assertThat(last.getReasons()).containsExactly(ReasonCode.HOSTED_IN_REGION, ReasonCode.TIME_ALIGNED);
+        assertThat(last.getPreviousVerdict()).isNull();
+    }
+
+    @Test
+    void aLinkedCauseThatTurnsOutToHaveEndedBeforeIsRetracted() {
+        outage(at("ovhcloud", "ovh-sbg2", "sbg"))
+                .event("sbg-power", "ovhcloud", EventKind.POWER, EventPhase.STARTED, min(-60), "ovh-sbg2", "sbg", null)
+                .watermark(min(100));
+        CorrelationRecord linked = engine.finalCorrelations().get(OUTAGE + "|dc:sbg-power");
+        assertThat(linked.getVerdict()).isEqualTo(Verdict.LINKED);
+        // the end of the event is reported late: it was over half an hour before the outage
+        engine.event("sbg-power", "ovhcloud", EventKind.POWER, EventPhase.ENDED, min(-30), "ovh-sbg2", "sbg", null);
+        CorrelationRecord line = engine.finalCorrelations().get(OUTAGE + "|dc:sbg-power");
+        assertThat(line.getVerdict()).isEqualTo(Verdict.UNLINKED);
+        assertThat(line.getPreviousVerdict()).isEqualTo(Verdict.LINKED);
+        assertThat(line.getRevision()).isEqualTo(linked.getRevision() + 1);
+        assertThat(line.getReasons()).contains(ReasonCode.CAUSE_ENDED_BEFORE_OUTAGE);
+        assertThat(engine.finalAttributions().get(OUTAGE).getStatus()).isEqualTo(AttributionStatus.NO_KNOWN_CAUSE);
+    }
+
+    @Test
+    void nothingChangedMeansNoNewRevision() {
+        outage(at("ovhcloud", "ovh-sbg2", "sbg"))
+                .event("sbg-power", "ovhcloud", EventKind.POWER, EventPhase.STARTED, min(-1), "ovh-sbg2", "sbg", null)
+                .event("sbg-power", "ovhcloud", EventKind.POWER, EventPhase.STARTED, min(-1), "ovh-sbg2", "sbg", null)
+                .watermark(min(100));
+        List<KeyValue<String, CorrelationRecord>> log = engine.changelog();
+        // revision 1 while the outage is open, 2 when it closes (outage end changed); the duplicate step adds none
+        assertThat(log).filteredOn(kv -> kv.key.equals(OUTAGE + "|dc:sbg-power")).hasSize(2);
+    }
+
+    @Test
+    void aClaimAboutAServiceThatWasNotDownIsUnlinkedWithNoOutageObserved() {
+        engine.pings("fine", min(0), min(10), true, "p1")
+                .claim("c1", "fine", "ovhcloud", min(30), min(5), null, null, null)
+                .watermark(min(120));
+        Map<String, CorrelationRecord> lines = engine.finalCorrelations();
+        CorrelationRecord line = lines.get("none:c1|claim:ovhcloud");
+        assertThat(line.getOutageId()).isNull();
+        assertThat(line.getVerdict()).isEqualTo(Verdict.UNLINKED);
+        assertThat(line.getReasons()).containsExactly(ReasonCode.NO_OUTAGE_OBSERVED);
+        assertThat(line.getClaims()).containsExactly("c1");
+    }
+
+    @Test
+    void aClaimBeforeTheOutageIsDetectedIsRejudgedWhenItIs() {
+        outage(at("aws", null, "eu-west-3"));
+        engine.claim("early", "svc", "aws", min(1), min(0), null, null, EventKind.DDOS);
+        engine.watermark(min(120));
+        Map<String, CorrelationRecord> lines = engine.finalCorrelations();
+        assertThat(lines).doesNotContainKey("none:early|claim:aws");
+        assertThat(lines.get(OUTAGE + "|claim:aws").getReasons()).contains(ReasonCode.NO_CAUSE_EVENT);
+    }
+
+    @Test
+    void aClaimedProviderWithoutEventThatReportedOperationalIsUnlinked() {
+        Placement ec2 = Placement.newBuilder().setProvider("aws").setRegion("eu-west-3").setDatacenter(null)
+                .setComponent("EC2").build();
+        outage(ec2)
+                .status("aws", "EC2", "eu-west-3", ComponentStatus.OPERATIONAL, min(5), null, null)
+                .claim("c-aws", "svc", "aws", min(60), min(2), null, null, null)
+                .watermark(min(120));
+        CorrelationRecord line = engine.finalCorrelations().get(OUTAGE + "|claim:aws");
+        assertThat(line.getCauseKind()).isEqualTo(CauseKind.CLAIMED_PROVIDER);
+        assertThat(line.getVerdict()).isEqualTo(Verdict.UNLINKED);
+        assertThat(line.getReasons()).contains(ReasonCode.NO_CAUSE_EVENT, ReasonCode.PROVIDER_REPORTED_OPERATIONAL);
+    }
+
+    @Test
+    void aClaimNamingAKindIsJudgedAgainstTheLatestSuchEventAndListedOnTheRegularLine() {
+        outage(at("aws", null, "eu-west-3"))
+                .event("ddos-old", "aws", EventKind.DDOS, EventPhase.STARTED, min(-600), null, "eu-west-3", List.of("svc"))
+                .event("ddos-old", "aws", EventKind.DDOS, EventPhase.ENDED, min(-500), null, "eu-west-3", List.of("svc"))
+                .event("ddos-new", "aws", EventKind.DDOS, EventPhase.STARTED, min(-2), null, "eu-west-3", List.of("svc"))
+                .claim("c-ddos", "svc", "aws", min(60), min(3), null, null, EventKind.DDOS)
+                .watermark(min(120));
+        Map<String, CorrelationRecord> lines = engine.finalCorrelations();
+        CorrelationRecord line = lines.get(OUTAGE + "|dc:ddos-new");
+        assertThat(line.getVerdict()).isEqualTo(Verdict.LINKED);
+        assertThat(line.getClaims()).containsExactly("c-ddos");
+        assertThat(lines).doesNotContainKey(OUTAGE + "|dc:ddos-old"); // outside the window, and not the latest
+    }
+
+    @Test
+    void anOutageWithUnknownHostingIsPending() {
+        engine.pings("ghost", min(0), min(5), false, "p1").watermark(min(60));
+        assertThat(engine.finalAttributions().get("ghost@2021-04-06T07:00:00Z").getStatus())
+                .isEqualTo(AttributionStatus.PENDING);
+    }
+}

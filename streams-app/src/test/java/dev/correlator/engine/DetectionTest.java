@@ -1,0 +1,105 @@
+package dev.correlator.engine;
+
+import static dev.correlator.engine.EngineDriver.at;
+import static dev.correlator.engine.EngineDriver.t;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.util.List;
+
+import dev.correlator.avro.Outage;
+import dev.correlator.avro.OutageState;
+import dev.correlator.avro.ServicePing;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Outage detection edges under TopologyTestDriver (defaults: 1 min windows, open after 2, close after 3, grace 2 min). */
+class DetectionTest {
+
+    private static final Instant T0 = t("2021-04-06T07:00:00Z");
+    private final EngineDriver engine = new EngineDriver(getClass().getSimpleName());
+
+    @AfterEach
+    void close() {
+        engine.close();
+    }
+
+    private static Instant min(int minutes) {
+        return T0.plusSeconds(60L * minutes);
+    }
+
+    @Test
+    void flappingNeverOpensAnOutage() {
+        for (int m = 0; m < 20; m++) {
+            engine.pings("svc", min(m), min(m + 1), m % 2 == 1, "p1", "p2");
+        }
+        engine.watermark(min(120));
+        assertThat(engine.outages()).isEmpty();
+    }
+
+    @Test
+    void oneProbeOfThreeFailingIsNotAnOutageButHalfTheProbesIs() {
+        engine.pings("three", min(0), min(10), true, "p1", "p2").pings("three", min(0), min(10), false, "p3")
+                .pings("two", min(0), min(10), true, "p1").pings("two", min(0), min(10), false, "p2")
+                .watermark(min(60));
+        assertThat(engine.outages()).extracting(Outage::getService).containsOnly("two");
+    }
+
+    @Test
+    void windowsWithoutPingsCarryNoInformation() {
+        // failing, 10 silent minutes, failing: two failing windows in a row as far as we know
+        engine.pings("svc", min(0), min(1), false, "p1", "p2")
+                .pings("svc", min(11), min(12), false, "p1", "p2")
+                // silence while open: it stays open
+                .pings("svc", min(40), min(41), false, "p1", "p2")
+                .pings("svc", min(60), min(63), true, "p1", "p2")
+                .watermark(min(120));
+        List<Outage> outages = engine.outages();
+        assertThat(outages).extracting(Outage::getState).containsExactly(OutageState.OPEN, OutageState.CLOSED);
+        assertThat(outages.get(1).getStart()).isEqualTo(min(0));
+        assertThat(outages.get(1).getEnd()).isEqualTo(min(60));
+        assertThat(outages.get(1).getOutageId()).isEqualTo("svc@2021-04-06T07:00:00Z");
+    }
+
+    @Test
+    void twoHealthyWindowsDoNotCloseAnOutage() {
+        engine.pings("svc", min(0), min(3), false, "p1", "p2")
+                .pings("svc", min(3), min(5), true, "p1", "p2")
+                .pings("svc", min(5), min(6), false, "p1", "p2")
+                .pings("svc", min(6), min(9), true, "p1", "p2")
+                .watermark(min(60));
+        List<Outage> outages = engine.outages();
+        assertThat(outages).hasSize(2);
+        assertThat(outages.get(1).getEnd()).isEqualTo(min(6));
+    }
+
+    @Test
+    void latePingsWithinGraceCountAndBeyondGraceGoToLateRecords() {
+        engine.pings("svc", min(0), min(1), true, "p1", "p2");
+        // minute 1 is reported late but within the 2 min grace: two failures make it a failing window
+        engine.pings("svc", min(2), min(3), false, "p1", "p2");
+        engine.ping("svc", "p1", min(1).plusSeconds(5), false).ping("svc", "p2", min(1).plusSeconds(6), false);
+        engine.pings("svc", min(3), min(10), true, "p1", "p2");
+        // far beyond grace: does not count, is not lost
+        engine.ping("svc", "p1", min(4).plusSeconds(1), false);
+        engine.watermark(min(60));
+
+        List<Outage> outages = engine.outages();
+        assertThat(outages).extracting(Outage::getStart).containsOnly(min(1));
+        List<ServicePing> late = engine.latePings();
+        assertThat(late).hasSize(1);
+        assertThat(late.get(0).getAt()).isEqualTo(min(4).plusSeconds(1));
+    }
+
+    @Test
+    void hostingAsOfOutageStartIsWhatTheOutageCarries() {
+        engine.hosting("svc", t("2021-01-01T00:00:00Z"), at("ovhcloud", "ovh-sbg2", "sbg"))
+                .pings("svc", min(0), min(5), false, "p1", "p2")
+                // moved to another provider after the outage began: does not change what it ran on then
+                .hosting("svc", min(5).plusSeconds(1), at("aws", null, "eu-west-3"))
+                .pings("svc", min(6), min(10), true, "p1", "p2")
+                .watermark(min(60));
+        assertThat(engine.outages()).hasSize(2);
+        assertThat(engine.finalAttributions()).containsKey("svc@2021-04-06T07:00:00Z");
+    }
+}
