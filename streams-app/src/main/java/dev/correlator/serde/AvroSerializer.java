@@ -25,7 +25,8 @@ public class AvroSerializer<T extends SpecificRecord> implements Serializer<T> {
     private SchemaRegistryClient registry;
     private boolean autoRegister = true;
     private boolean isKey;
-    private final Map<String, Integer> idByTopic = new ConcurrentHashMap<>();
+    /** Keyed by the schema itself, not its name: two versions of one record must not share an id. */
+    private final Map<SubjectSchema, Integer> ids = new ConcurrentHashMap<>();
     private final Map<Schema, SpecificDatumWriter<T>> writers = new ConcurrentHashMap<>();
     private final ThreadLocal<BinaryEncoder> encoders = new ThreadLocal<>();
 
@@ -58,7 +59,7 @@ public class AvroSerializer<T extends SpecificRecord> implements Serializer<T> {
         String subject = topic + (isKey ? "-key" : "-value");
         int id;
         try {
-            id = idByTopic.computeIfAbsent(subject + '\u0000' + schema.getFullName(),
+            id = ids.computeIfAbsent(new SubjectSchema(subject, schema),
                     k -> autoRegister ? registry.register(subject, schema) : registry.idOf(subject, schema));
         } catch (SchemaRegistryException e) {
             throw new SerializationException("Cannot serialize " + schema.getFullName() + " to topic " + topic + ": " + e.getMessage(), e);
@@ -75,5 +76,8 @@ public class AvroSerializer<T extends SpecificRecord> implements Serializer<T> {
             throw new SerializationException("Cannot encode " + schema.getFullName() + " for topic " + topic + ": " + e.getMessage(), e);
         }
         return out.toByteArray();
+    }
+
+    private record SubjectSchema(String subject, Schema schema) {
     }
 }

@@ -50,7 +50,8 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
                 throw new IllegalArgumentException("schema.registry.url must be http(s)://... or mock://<scope>, got: " + trimmed);
             }
             if (uri.getUserInfo() != null) {
-                auth = auth == null ? uri.getRawUserInfo() : auth;
+                // decoded: a password with '@' or ':' is written percent-encoded in the URL
+                auth = auth == null ? uri.getUserInfo() : auth;
                 uri = URI.create(uri.getScheme() + "://" + uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort())
                         + uri.getRawPath());
             }
@@ -72,9 +73,9 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         if (cached != null) {
             return cached;
         }
-        JsonNode answer = call("POST", "/subjects/" + encode(subject) + "/versions", schemaBody(schema),
-                "register a schema under subject \"" + subject + "\"");
-        return remember(subject, schema, answer.path("id").asInt());
+        String what = "register a schema under subject \"" + subject + "\"";
+        JsonNode answer = call("POST", "/subjects/" + encode(subject) + "/versions", schemaBody(schema), what);
+        return remember(subject, schema, idIn(answer, what));
     }
 
     @Override
@@ -83,9 +84,19 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         if (cached != null) {
             return cached;
         }
-        JsonNode answer = call("POST", "/subjects/" + encode(subject), schemaBody(schema),
-                "look up the schema of subject \"" + subject + "\" (auto.register.schemas is false)");
-        return remember(subject, schema, answer.path("id").asInt());
+        String what = "look up " + schema.getFullName() + " under subject \"" + subject + "\"";
+        JsonNode answer;
+        try {
+            answer = call("POST", "/subjects/" + encode(subject), schemaBody(schema), what);
+        } catch (SchemaRegistryException e) {
+            if (e.isNotFound()) {
+                throw new SchemaRegistryException("Schema " + schema.getFullName() + " is not registered under subject \""
+                        + subject + "\" and auto.register.schemas is false: register it first (" + e.getMessage() + ")",
+                        e.httpStatus(), e.errorCode(), e);
+            }
+            throw e;
+        }
+        return remember(subject, schema, idIn(answer, what));
     }
 
     @Override
@@ -94,12 +105,22 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         if (cached != null) {
             return cached;
         }
-        JsonNode answer = call("GET", "/schemas/ids/" + id, null, "fetch schema id " + id);
+        String what = "fetch schema id " + id;
+        JsonNode answer = call("GET", "/schemas/ids/" + id, null, what);
         String type = answer.path("schemaType").asText("AVRO");
         if (!type.equals("AVRO")) {
             throw new SchemaRegistryException("Schema id " + id + " in " + describe() + " is " + type + ", not AVRO", 422, 42201);
         }
-        Schema schema = new Schema.Parser().parse(answer.path("schema").asText());
+        if (!answer.path("schema").isTextual()) {
+            throw unexpectedAnswer(what, answer);
+        }
+        Schema schema;
+        try {
+            schema = new Schema.Parser().parse(answer.path("schema").asText());
+        } catch (RuntimeException e) {
+            throw new SchemaRegistryException("Schema id " + id + " in " + describe() + " is not a valid Avro schema: " + e.getMessage(),
+                    422, 42201, e);
+        }
         schemaById.putIfAbsent(id, schema);
         return schema;
     }
@@ -134,6 +155,35 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         idBySubject.computeIfAbsent(subject, s -> new ConcurrentHashMap<>()).put(schema, id);
         schemaById.putIfAbsent(id, schema);
         return id;
+    }
+
+    private int idIn(JsonNode answer, String what) {
+        if (!answer.path("id").isInt()) {
+            throw unexpectedAnswer(what, answer);
+        }
+        return answer.path("id").intValue();
+    }
+
+    /** A 2xx that is not the Confluent API's answer: usually a URL that points at something else. */
+    private SchemaRegistryException unexpectedAnswer(String what, JsonNode answer) {
+        return new SchemaRegistryException("Could not " + what + " at " + describe() + ": unexpected answer (is "
+                + AvroSerdeConfig.SCHEMA_REGISTRY_URL + " the base of a Confluent-compatible API?): " + abbreviate(answer.toString()),
+                200, 0);
+    }
+
+    /** The JDK client's exceptions often carry no message (a refused connection is a bare ConnectException). */
+    private static String reason(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t.getMessage() != null && !t.getMessage().isBlank()) {
+                return failure.getClass().getSimpleName() + ": " + t.getMessage();
+            }
+        }
+        return failure.getClass().getSimpleName() + (failure instanceof java.net.ConnectException ? ": could not connect" : "");
+    }
+
+    private static String abbreviate(String text) {
+        String oneLine = text.strip().replaceAll("\\s+", " ");
+        return oneLine.length() <= 300 ? oneLine : oneLine.substring(0, 300) + "...";
     }
 
     private static String schemaBody(Schema schema) {
@@ -173,25 +223,34 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
             return parse(response, base, what);
         }
         throw new SchemaRegistryException("Schema registry at " + describe() + " is unreachable (could not " + what + "): "
-                + lastFailure, 0, 0, lastFailure);
+                + reason(lastFailure), 0, 0, lastFailure);
     }
 
     private static JsonNode parse(HttpResponse<String> response, URI base, String what) {
         int status = response.statusCode();
+        String body = response.body() == null ? "" : response.body();
         JsonNode json;
         try {
-            json = response.body() == null || response.body().isBlank() ? JSON.createObjectNode() : JSON.readTree(response.body());
+            json = body.isBlank() ? JSON.createObjectNode() : JSON.readTree(body);
         } catch (IOException e) {
-            json = JSON.createObjectNode().put("message", response.body());
+            // not JSON: a proxy's HTML page, or Apicurio's plain-text 400
+            json = JSON.createObjectNode().put("message", abbreviate(body));
         }
         if (status / 100 == 2) {
             return json;
         }
-        int errorCode = json.path("error_code").asInt(status);
-        String message = json.path("message").asText(response.body());
+        // the body is optional: key on the HTTP status, take error_code/message when they are there
+        int errorCode = json.path("error_code").canConvertToInt() && json.path("error_code").asInt() != 0
+                ? json.path("error_code").asInt() : status;
+        String message = json.path("message").isValueNode() ? json.path("message").asText() : abbreviate(body);
+        if (message.isBlank()) {
+            message = "(no error message)";
+        }
         String meaning = switch (status) {
-            case 401, 403 -> "not authorised (check basic.auth.user.info)";
-            case 404 -> "not found";
+            case 401, 403 -> "not authorised (check basic.auth.user.info or the user:password in the URL)";
+            case 404 -> errorCode / 100 == 404 ? "not found"
+                    : "no such endpoint (is " + AvroSerdeConfig.SCHEMA_REGISTRY_URL + " the base of a Confluent-compatible API,"
+                            + " e.g. .../apis/ccompat/v7 for Apicurio?)";
             case 409 -> "incompatible with an earlier schema of the subject";
             case 422 -> "invalid schema or request";
             default -> "registry error";

@@ -39,8 +39,11 @@ public class SchemaRegistryException extends RuntimeException {
         return httpStatus == 0;
     }
 
-    /** The schema id or subject does not exist. */
+    /**
+     * The schema id, subject or version does not exist: a 404 with one of Confluent's 404xx codes
+     * (40401 subject, 40402 version, 40403 schema). A 404 without one is a wrong URL, not a missing schema.
+     */
     public boolean isNotFound() {
-        return httpStatus == 404;
+        return httpStatus == 404 && errorCode / 100 == 404;
     }
 }

@@ -148,6 +148,38 @@ class AvroSerdeTest {
     }
 
     @Test
+    void oneSerializerGivesEachVersionOfARecordItsOwnId() {
+        SchemaRegistryClient registry = MockSchemaRegistry.forScope(SCOPE);
+        Schema current = ServicePing.getClassSchema();
+        Schema newer = SchemaBuilder.record("ServicePing").namespace(current.getNamespace()).fields()
+                .requiredString("service").requiredString("probe")
+                .name("at").type(current.getField("at").schema()).noDefault()
+                .requiredBoolean("ok").optionalString("region").endRecord();
+        VersionedRecord newerPing = new VersionedRecord(newer);
+        newerPing.put("service", "svc");
+        newerPing.put("probe", "p1");
+        newerPing.put("at", ContractSamples.T0.toEpochMilli());
+        newerPing.put("ok", true);
+
+        AvroSerializer<SpecificRecord> serializer = new AvroSerializer<>(registry, true, false);
+        byte[] v1 = serializer.serialize("t", ContractSamples.ping());
+        byte[] v2 = serializer.serialize("t", newerPing);
+
+        // same record name, different schemas: the id must follow the schema, not the name
+        assertThat(ByteBuffer.wrap(v2, 1, 4).getInt()).isEqualTo(registry.idOf("t-value", newer))
+                .isNotEqualTo(ByteBuffer.wrap(v1, 1, 4).getInt());
+        ServicePing read = new AvroDeserializer<>(ServicePing.class, registry).deserialize("t", v2);
+        assertThat(read.getService()).isEqualTo("svc");
+    }
+
+    /** A SpecificRecord of a schema version there is no generated class for. */
+    private static final class VersionedRecord extends GenericData.Record implements SpecificRecord {
+        VersionedRecord(Schema schema) {
+            super(schema);
+        }
+    }
+
+    @Test
     void mockRegistryRefusesAnIncompatibleSchemaWith409() {
         SchemaRegistryClient registry = MockSchemaRegistry.forScope(SCOPE);
         registry.setCompatibility("s-value", "BACKWARD");
