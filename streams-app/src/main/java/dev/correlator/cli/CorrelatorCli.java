@@ -10,11 +10,13 @@ import picocli.CommandLine.Command;
         usageHelpWidth = 110,
         description = "Streaming incident correlation engine: detects outages from probe pings and links or "
                 + "unlinks each one to its plausible causes (provider status, datacenter events, claims).",
-        subcommands = {RunCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {RunCommand.class, ScenarioCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
         footerHeading = "%nExamples:%n",
         footer = {
                 "  java -jar correlator.jar demo",
                 "      run the bundled scenario on an embedded broker; needs nothing else",
+                "  java -jar correlator.jar scenario what-if.jsonl --format table",
+                "      run your own scenario file (same embedded setup) and print the verdicts",
                 "  java -jar correlator.jar run --bootstrap-servers kafka:9092 --schema-registry-url http://registry:8081",
                 "      run the live engine against a cluster",
                 "  CORRELATOR_BOOTSTRAP_SERVERS=kafka:9092 java -jar correlator.jar run --config app.properties",

@@ -62,7 +62,10 @@ public final class ScenarioRunner {
     /** How far past the last input the watermark moves stream time: every window and grace has closed by then. */
     static final Duration WATERMARK_LEAD = Duration.ofDays(1);
 
-    /** Outputs of a run. {@code changelog} keeps tombstones (null values) in emission order. */
+    /**
+     * Outputs of a run. {@code changelog} keeps tombstones (null values) in emission order: exact with one
+     * partition, partition by partition otherwise (each pair's revisions always in order).
+     */
     public record Result(List<Map.Entry<String, CorrelationRecord>> changelog, List<Outage> outages,
                          Map<String, OutageAttribution> attributions, Duration took) {
 
@@ -239,8 +242,10 @@ public final class ScenarioRunner {
     private Result readOutputs(Properties props, TopicNames names, Map<TopicPartition, Long> startAt, Duration took) {
         Map<String, Object> config = new HashMap<>(ConfigLoader.asMap(props));
         List<ConsumerRecord<String, CorrelationRecord>> correlations = readAll(props, names, Topics.CORRELATIONS, config, startAt);
-        correlations.sort(Comparator.comparingLong(ConsumerRecord<String, CorrelationRecord>::timestamp)
-                .thenComparingInt(ConsumerRecord::partition).thenComparingLong(ConsumerRecord::offset));
+        // emission order: a pair's revisions are in offset order in its partition (record timestamps are
+        // event times and need not grow from one revision to the next)
+        correlations.sort(Comparator.comparingInt(ConsumerRecord<String, CorrelationRecord>::partition)
+                .thenComparingLong(ConsumerRecord::offset));
         List<Map.Entry<String, CorrelationRecord>> changelog = new ArrayList<>();
         correlations.forEach(r -> changelog.add(new java.util.AbstractMap.SimpleEntry<>(r.key(), r.value())));
         List<Outage> outages = readAll(props, names, Topics.OUTAGES, config, startAt).stream().map(ConsumerRecord::value).toList();

@@ -1,0 +1,80 @@
+package dev.correlator.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import dev.correlator.scenario.OutputFormat;
+import dev.correlator.scenario.OutputLine;
+import dev.correlator.scenario.ScenarioParser;
+import dev.correlator.testing.ApicurioRegistry;
+import dev.correlator.testing.ApicurioRegistryExtension;
+import dev.correlator.testing.KafkaCluster;
+import dev.correlator.testing.KafkaClusterExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code correlator scenario} on the bundled 6 April 2021 file, on a real broker with a real registry. */
+@ExtendWith({KafkaClusterExtension.class, ApicurioRegistryExtension.class})
+class ScenarioCommandIT {
+
+    @Test
+    void theDemoScenarioGivesTheExpectedVerdicts(KafkaCluster kafka, ApicurioRegistry registry, @TempDir Path dir)
+            throws Exception {
+        Path file = dir.resolve("demo.jsonl");
+        try (InputStream in = ScenarioCommandIT.class.getResourceAsStream(ScenarioParser.DEMO_RESOURCE)) {
+            Files.copy(in, file);
+        }
+        String prefix = kafka.uniqueName("scenario") + ".";
+        String out = runCli("scenario", file.toString(), "--bootstrap-servers", kafka.bootstrapServers(),
+                "--schema-registry-url", registry.url(), "--partitions", "2",
+                "-p", "correlator.input.topic.prefix=" + prefix, "-p", "correlator.output.topic.prefix=" + prefix);
+
+        List<OutputLine> lines = OutputFormat.readLines(new StringReader(out));
+        Map<String, OutputLine> byPair = lines.stream()
+                .collect(Collectors.toMap(l -> l.outageId() + "|" + l.causeId(), Function.identity()));
+        for (String ent : List.of("ent-grand-est", "ent-auvergne-rhone-alpes", "ent-ile-de-france")) {
+            OutputLine fire = byPair.get(ent + "@2021-04-06T07:00:00Z|dc:ovh-sbg2-fire");
+            assertThat(fire.verdict()).isEqualTo("UNLINKED");
+            assertThat(fire.reasons()).containsExactly("NOT_HOSTED_AT_PROVIDER", "CAUSE_ENDED_BEFORE_OUTAGE");
+            assertThat(fire.claims()).contains("claim-minister-" + ent);
+            OutputLine capacity = byPair.get(ent + "@2021-04-06T07:00:00Z|dc:ent-vendor-capacity");
+            assertThat(capacity.verdict()).isEqualTo("LINKED");
+        }
+        OutputLine ddos = byPair.get("cned-maclasse@2021-04-06T07:00:00Z|dc:cned-ddos");
+        assertThat(ddos.verdict()).isEqualTo("LINKED");
+        assertThat(ddos.reasons()).containsExactly("SERVICE_TARGETED", "TIME_ALIGNED");
+        assertThat(lines).filteredOn(l -> "aws".equals(l.provider()) && "LINKED".equals(l.verdict()))
+                .extracting(OutputLine::causeId).containsOnly("dc:cned-ddos");
+        OutputLine shop = byPair.get("sbg-hosted-shop@2021-03-09T23:50:00Z|dc:ovh-sbg2-fire");
+        assertThat(shop.verdict()).isEqualTo("LINKED");
+        assertThat(shop.reasons()).containsExactly("HOSTED_AT_DATACENTER", "TIME_ALIGNED");
+        assertThat(shop.outageEnd()).isNotNull();
+        // sorted by outage start, then cause id
+        assertThat(lines.get(0).service()).isEqualTo("sbg-hosted-shop");
+    }
+
+    private static String runCli(String... args) {
+        PrintStream original = System.out;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+            int exit = CorrelatorCli.commandLine().execute(args);
+            assertThat(exit).isZero();
+        } finally {
+            System.setOut(original);
+        }
+        return captured.toString(StandardCharsets.UTF_8);
+    }
+}
