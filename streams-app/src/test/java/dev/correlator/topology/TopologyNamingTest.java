@@ -1,0 +1,56 @@
+package dev.correlator.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+
+import dev.correlator.config.ConfigLoader;
+import dev.correlator.engine.EngineSettings;
+import dev.correlator.serde.AvroSerdeConfig;
+import dev.correlator.topics.CorrelatorSerdes;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TopologyDescription;
+import org.junit.jupiter.api.Test;
+
+/** Store, repartition and processor names are part of the deployment: an upgrade must not rename them. */
+class TopologyNamingTest {
+
+    private static TopologyDescription describe() {
+        Properties props = ConfigLoader.defaults();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "naming-test");
+        CorrelatorSerdes serdes = new CorrelatorSerdes(Map.of(AvroSerdeConfig.SCHEMA_REGISTRY_URL, "mock://naming"));
+        return CorrelatorTopology.build(EngineSettings.defaults(), serdes, props).describe();
+    }
+
+    @Test
+    void nothingHasAGeneratedName() {
+        String text = describe().toString();
+        assertThat(text).doesNotContain("KSTREAM-", "KTABLE-", "-STATE-STORE-");
+    }
+
+    @Test
+    void storesAndRepartitionTopicsHaveTheirDocumentedNames() {
+        Set<String> stores = new TreeSet<>();
+        Set<String> topics = new TreeSet<>();
+        for (TopologyDescription.Subtopology sub : describe().subtopologies()) {
+            for (TopologyDescription.Node node : sub.nodes()) {
+                if (node instanceof TopologyDescription.Processor p) {
+                    stores.addAll(p.stores());
+                }
+                if (node instanceof TopologyDescription.Source s && s.topicSet() != null) {
+                    topics.addAll(s.topicSet());
+                }
+            }
+        }
+        assertThat(stores).containsExactlyInAnyOrder("hosting-store", "ping-buckets-store", "outage-detector-store",
+                "service-outages-store", "service-claims-store", "cause-state-store", "status-episode-store",
+                "scope-outages-store", "scope-causes-store", "scope-claims-store", "scope-status-store", "scope-pairs-store",
+                "pair-state-store", "attribution-store");
+        assertThat(topics).contains("service-pings", "service-hosting", "cause-claims", "provider-status", "datacenter-events",
+                "claims-by-service-repartition", "cause-inputs-by-provider-repartition", "scope-events-repartition",
+                "pair-drafts-repartition", "attribution-inputs-repartition");
+    }
+}
