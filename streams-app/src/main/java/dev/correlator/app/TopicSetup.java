@@ -6,6 +6,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 
 import dev.correlator.topics.TopicNames;
+import dev.correlator.topics.Topics;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -14,6 +15,29 @@ import org.slf4j.LoggerFactory;
 
 /** Creates the catalogue's topics that do not exist yet (never alters existing ones). */
 public final class TopicSetup {
+
+    /**
+     * Fails with a clear message unless the topics read together per service have the same partition
+     * count: otherwise a service's pings, hosting and claims would meet in different tasks.
+     */
+    public static void verifyCoPartitioned(String bootstrapServers, TopicNames names)
+            throws ExecutionException, InterruptedException {
+        List<String> together = List.of(names.of(Topics.SERVICE_PINGS), names.of(Topics.SERVICE_HOSTING),
+                names.of(Topics.CAUSE_CLAIMS));
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+            Set<String> existing = admin.listTopics().names().get();
+            List<String> missing = together.stream().filter(t -> !existing.contains(t)).toList();
+            if (!missing.isEmpty()) {
+                throw new IllegalStateException("input topics missing: " + missing + " (create them, or run with --create-topics)");
+            }
+            Map<String, Integer> counts = new java.util.TreeMap<>();
+            admin.describeTopics(together).allTopicNames().get().forEach((name, d) -> counts.put(name, d.partitions().size()));
+            if (counts.values().stream().distinct().count() > 1) {
+                throw new IllegalStateException("these topics must have the same number of partitions, they have " + counts
+                        + ": the engine reads a service's pings, hosting and claims together");
+            }
+        }
+    }
 
     private static final Logger LOG = LoggerFactory.getLogger(TopicSetup.class);
 

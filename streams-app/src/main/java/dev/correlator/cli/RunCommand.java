@@ -39,6 +39,8 @@ final class RunCommand implements Callable<Integer> {
             TopicSetup.createMissing(props.getProperty(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG), TopicNames.fromProperties(props),
                     partitions, replicationFactor);
         }
+        TopicSetup.verifyCoPartitioned(props.getProperty(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG),
+                TopicNames.fromProperties(props));
         CorrelatorApp app = new CorrelatorApp(props);
         Thread hook = new Thread(app::close, "correlator-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);

@@ -65,15 +65,44 @@ class ScenarioCommandIT {
         assertThat(lines.get(0).service()).isEqualTo("sbg-hosted-shop");
     }
 
+    @Test
+    void malformedLinesAreReportedWithTheirNumberAndSkipped(KafkaCluster kafka, @TempDir Path dir) throws Exception {
+        Path file = dir.resolve("broken.jsonl");
+        Files.writeString(file, String.join("\n",
+                "# a claim about a service nobody saw down, and two broken lines",
+                "{\"type\":\"ping\",\"at\":\"2021-04-06T07:00:00Z\",\"service\":\"svc\",\"probe\":\"p1\",\"ok\":\"yes\"}",
+                "{\"type\":\"claim\",\"at\":\"2021-04-06T09:00:00Z\",\"claim\":\"c1\",\"service\":\"svc\",\"provider\":\"aws\"}",
+                "not json at all",
+                ""));
+        String prefix = kafka.uniqueName("broken") + ".";
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        String out = runCli(err, "scenario", file.toString(), "--bootstrap-servers", kafka.bootstrapServers(),
+                "-p", "correlator.input.topic.prefix=" + prefix, "-p", "correlator.output.topic.prefix=" + prefix,
+                "--schema-registry-url", "mock://" + prefix);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("line 2", "\"ok\"", "line 4");
+        List<OutputLine> lines = OutputFormat.readLines(new StringReader(out));
+        assertThat(lines).hasSize(1);
+        assertThat(lines.get(0).outageId()).isNull();
+        assertThat(lines.get(0).reasons()).containsExactly("NO_OUTAGE_OBSERVED");
+        assertThat(lines.get(0).claims()).containsExactly("c1");
+    }
+
     private static String runCli(String... args) {
-        PrintStream original = System.out;
+        return runCli(new ByteArrayOutputStream(), args);
+    }
+
+    private static String runCli(ByteArrayOutputStream err, String... args) {
+        PrintStream originalOut = System.out;
+        PrintStream originalErr = System.err;
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         try {
             System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
             int exit = CorrelatorCli.commandLine().execute(args);
             assertThat(exit).isZero();
         } finally {
-            System.setOut(original);
+            System.setOut(originalOut);
+            System.setErr(originalErr);
         }
         return captured.toString(StandardCharsets.UTF_8);
     }
