@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
         usageHelpWidth = 110,
         description = "Streaming incident correlation engine: detects outages from probe pings and links or "
                 + "unlinks each one to its plausible causes (provider status, datacenter events, claims).",
-        subcommands = {RunCommand.class, ScenarioCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {RunCommand.class, ScenarioCommand.class, ReplayCommand.class, ResetCommand.class, DemoCommand.class,
+                CommandLine.HelpCommand.class},
         footerHeading = "%nExamples:%n",
         footer = {
                 "  java -jar correlator.jar demo",
@@ -21,6 +22,8 @@ import picocli.CommandLine.Command;
                 "      run the live engine against a cluster",
                 "  CORRELATOR_BOOTSTRAP_SERVERS=kafka:9092 java -jar correlator.jar run --config app.properties",
                 "      the same with config from a file and the environment (flags win over both)",
+                "  java -jar correlator.jar replay --from 2021-04-06T06:00:00Z --to 2021-04-06T12:00:00Z --bootstrap-servers kafka:9092",
+                "      re-run a historical window into replay-<timestamp>-* topics",
                 "  java -jar correlator.jar help run"})
 public final class CorrelatorCli {
 

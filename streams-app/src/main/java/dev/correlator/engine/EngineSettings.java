@@ -20,10 +20,12 @@ import dev.correlator.engine.verdict.CorrelationSettings;
  * @param outageRetention  how long closed outages and claims are kept for matching late claims
  * @param causeRetention   how long ended causes are kept (claims name events by id whatever their age)
  * @param hostingRetention history kept by the versioned hosting store
+ * @param inputUntil       replays only: input records with a later event time move stream time on but are
+ *                         not correlated ({@code correlator.input.until}, an ISO instant); null when live
  */
 public record EngineSettings(Duration pingWindow, Duration grace, double failureRatio, int openAfter, int closeAfter,
                              CorrelationSettings correlation, Duration outageRetention, Duration causeRetention,
-                             Duration hostingRetention) {
+                             Duration hostingRetention, java.time.Instant inputUntil) {
 
     public static final String PREFIX = "correlator.";
 
@@ -44,7 +46,7 @@ public record EngineSettings(Duration pingWindow, Duration grace, double failure
 
     public static EngineSettings defaults() {
         return new EngineSettings(Duration.ofMinutes(1), Duration.ofMinutes(2), 0.5, 2, 3, CorrelationSettings.defaults(),
-                Duration.ofDays(30), Duration.ofDays(90), Duration.ofDays(30));
+                Duration.ofDays(30), Duration.ofDays(90), Duration.ofDays(30), null);
     }
 
     public static EngineSettings fromProperties(Properties p) {
@@ -59,7 +61,8 @@ public record EngineSettings(Duration pingWindow, Duration grace, double failure
                         duration(p, "correlation.lookback", d.correlation().lookBack())),
                 duration(p, "outage.retention", d.outageRetention()),
                 duration(p, "cause.retention", d.causeRetention()),
-                duration(p, "hosting.retention", d.hostingRetention()));
+                duration(p, "hosting.retention", d.hostingRetention()),
+                instant(p, "input.until"));
     }
 
     private static Duration duration(Properties p, String key, Duration fallback) {
@@ -72,6 +75,25 @@ public record EngineSettings(Duration pingWindow, Duration grace, double failure
         } catch (DateTimeParseException e) {
             throw new IllegalArgumentException(PREFIX + key + " must be an ISO-8601 duration such as PT1M, got: " + value, e);
         }
+    }
+
+    private static java.time.Instant instant(Properties p, String key) {
+        String value = p.getProperty(PREFIX + key);
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return java.time.Instant.parse(value.strip());
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException(PREFIX + key + " must be an ISO-8601 instant such as 2021-04-06T12:00:00Z, got: "
+                    + value, e);
+        }
+    }
+
+    /** The same settings for a replay whose window ends at {@code until}. */
+    public EngineSettings until(java.time.Instant until) {
+        return new EngineSettings(pingWindow, grace, failureRatio, openAfter, closeAfter, correlation, outageRetention,
+                causeRetention, hostingRetention, until);
     }
 
     private static double number(Properties p, String key, double fallback) {

@@ -21,6 +21,7 @@ import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 import dev.correlator.app.CorrelatorApp;
+import dev.correlator.app.GroupOffsets;
 import dev.correlator.avro.CorrelationRecord;
 import dev.correlator.avro.Outage;
 import dev.correlator.avro.OutageAttribution;
@@ -86,6 +87,7 @@ public final class ScenarioRunner {
     private final Properties baseProps;
     private final Duration timeout;
     private final Consumer<String> progress;
+    private boolean sortByTime = true;
 
     /**
      * @param props    bootstrap.servers, schema.registry.url and any other properties of the engine
@@ -96,6 +98,15 @@ public final class ScenarioRunner {
         this.baseProps = props;
         this.timeout = timeout;
         this.progress = progress;
+    }
+
+    /**
+     * Produce the records in the order given instead of event-time order (to test that arrival order
+     * within grace does not matter).
+     */
+    public ScenarioRunner inGivenOrder() {
+        this.sortByTime = false;
+        return this;
     }
 
     public Result run(List<ScenarioRecord> records) throws Exception {
@@ -127,7 +138,9 @@ public final class ScenarioRunner {
 
     private void produce(List<ScenarioRecord> records, Properties props, TopicNames names) {
         List<ScenarioRecord> ordered = new ArrayList<>(records);
-        ordered.sort(Comparator.comparing(ScenarioRecord::timestamp).thenComparingInt(ScenarioRecord::lineNumber));
+        if (sortByTime) {
+            ordered.sort(Comparator.comparing(ScenarioRecord::timestamp).thenComparingInt(ScenarioRecord::lineNumber));
+        }
         Map<String, Object> config = new HashMap<>(ConfigLoader.asMap(props));
         Map<String, Object> producerConfig = new HashMap<>();
         producerConfig.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, props.getProperty(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG));
@@ -146,6 +159,7 @@ public final class ScenarioRunner {
                     last = r.timestamp();
                 }
             }
+            last = ordered.stream().map(ScenarioRecord::timestamp).max(Comparator.naturalOrder()).orElse(last);
             // a watermark per partition: stream time passes every window of the scenario, so all of them close
             long watermark = last.plus(WATERMARK_LEAD).toEpochMilli();
             for (TopicSpec<?> topic : Topics.INPUTS) {
@@ -180,7 +194,7 @@ public final class ScenarioRunner {
                 if (app.state().hasCompletedShutdown() || app.state() == org.apache.kafka.streams.KafkaStreams.State.ERROR) {
                     throw new IllegalStateException("the engine stopped unexpectedly (" + app.state() + "); see the log above");
                 }
-                long lag = totalLag(admin, appId, names);
+                long lag = GroupOffsets.lag(admin, appId, names.inputs());
                 quietRounds = lag == 0 ? quietRounds + 1 : 0;
                 if (quietRounds >= 2) {
                     return;
@@ -198,32 +212,6 @@ public final class ScenarioRunner {
         }
     }
 
-    /** Records the group still has to consume, or -1 before it has committed anything. */
-    private static long totalLag(Admin admin, String appId, TopicNames names) throws ExecutionException, InterruptedException {
-        Set<String> topics = new HashSet<>(names.inputs());
-        for (String name : admin.listTopics().names().get()) {
-            if (name.startsWith(appId + "-") && name.endsWith("-repartition")) {
-                topics.add(name);
-            }
-        }
-        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-        admin.describeTopics(topics).allTopicNames().get().forEach((name, desc) ->
-                desc.partitions().forEach(p -> latest.put(new TopicPartition(name, p.partition()), OffsetSpec.latest())));
-        Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(appId)
-                .partitionsToOffsetAndMetadata().get();
-        if (committed.isEmpty()) {
-            return -1;
-        }
-        Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = admin.listOffsets(latest).all().get();
-        long lag = 0;
-        for (var e : ends.entrySet()) {
-            OffsetAndMetadata done = committed.get(e.getKey());
-            long end = e.getValue().offset();
-            lag += Math.max(0, end - (done == null ? 0 : done.offset()));
-        }
-        return lag;
-    }
-
     /** Where the output topics end before this run, so that only this run's output is read back. */
     private static Map<TopicPartition, Long> outputEnds(String bootstrap, TopicNames names)
             throws ExecutionException, InterruptedException {
@@ -239,7 +227,11 @@ public final class ScenarioRunner {
         }
     }
 
-    private Result readOutputs(Properties props, TopicNames names, Map<TopicPartition, Long> startAt, Duration took) {
+    /**
+     * The outputs of a run, read with read_committed from {@code startAt} (where the output topics ended
+     * before the run; the beginning for partitions not in it).
+     */
+    public static Result readOutputs(Properties props, TopicNames names, Map<TopicPartition, Long> startAt, Duration took) {
         Map<String, Object> config = new HashMap<>(ConfigLoader.asMap(props));
         List<ConsumerRecord<String, CorrelationRecord>> correlations = readAll(props, names, Topics.CORRELATIONS, config, startAt);
         // emission order: a pair's revisions are in offset order in its partition (record timestamps are

@@ -73,9 +73,9 @@ public final class CorrelatorTopology {
                         .withKeySerde(serdes.key()).withValueSerde(serdes.value(Topics.SERVICE_HOSTING)));
 
         // per service: detection, hosting as of outage start, claims matched to outages
-        KStream<String, ServiceInput> pings = input(builder, names, serdes, Topics.SERVICE_PINGS)
+        KStream<String, ServiceInput> pings = input(builder, names, serdes, settings, Topics.SERVICE_PINGS)
                 .mapValues(p -> ServiceInput.newBuilder().setPing(p).build(), Named.as("pings-as-service-input"));
-        KStream<String, ServiceInput> claims = input(builder, names, serdes, Topics.CAUSE_CLAIMS)
+        KStream<String, ServiceInput> claims = input(builder, names, serdes, settings, Topics.CAUSE_CLAIMS)
                 .map((k, c) -> KeyValue.pair(c.getService(), ServiceInput.newBuilder().setClaim(c).build()),
                         Named.as("key-claims-by-service"))
                 .repartition(repartitioned(serdes, ServiceInput.class, "claims-by-service"));
@@ -106,9 +106,9 @@ public final class CorrelatorTopology {
                         ScopeEvent.newBuilder().setClaim(out.getClaim()).build()), Named.as("claim-to-provider-scope"));
 
         // per provider: status updates and datacenter event steps become cause intervals
-        KStream<String, CauseInput> status = input(builder, names, serdes, Topics.PROVIDER_STATUS)
+        KStream<String, CauseInput> status = input(builder, names, serdes, settings, Topics.PROVIDER_STATUS)
                 .mapValues(s -> CauseInput.newBuilder().setStatus(s).build(), Named.as("status-as-cause-input"));
-        KStream<String, CauseInput> events = input(builder, names, serdes, Topics.DATACENTER_EVENTS)
+        KStream<String, CauseInput> events = input(builder, names, serdes, settings, Topics.DATACENTER_EVENTS)
                 .mapValues(e -> CauseInput.newBuilder().setEvent(e).build(), Named.as("events-as-cause-input"));
         KStream<String, ScopeEvent> causeScopes = status.merge(events, Named.as("cause-inputs"))
                 .selectKey((k, in) -> in.getStatus() != null ? in.getStatus().getProvider() : in.getEvent().getProvider(),
@@ -151,9 +151,9 @@ public final class CorrelatorTopology {
     }
 
     private static <V extends SpecificRecord> KStream<String, V> input(StreamsBuilder builder, TopicNames names,
-                                                                       CorrelatorSerdes serdes, TopicSpec<V> topic) {
+            CorrelatorSerdes serdes, EngineSettings settings, TopicSpec<V> topic) {
         return builder.stream(names.of(topic), consumed(serdes, topic))
-                .processValues(InputGate::new, Named.as(topic.name() + "-gate"));
+                .processValues(() -> new InputGate<>(settings.inputUntil()), Named.as(topic.name() + "-gate"));
     }
 
     private static <V extends SpecificRecord> Consumed<String, V> consumed(CorrelatorSerdes serdes, TopicSpec<V> topic) {
