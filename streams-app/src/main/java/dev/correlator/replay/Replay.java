@@ -1,14 +1,11 @@
 package dev.correlator.replay;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +15,7 @@ import java.util.TreeMap;
 import java.util.function.Consumer;
 
 import dev.correlator.app.CorrelatorApp;
+import dev.correlator.app.Directories;
 import dev.correlator.app.GroupOffsets;
 import dev.correlator.app.TopicSetup;
 import dev.correlator.avro.CorrelationRecord;
@@ -162,7 +160,7 @@ public final class Replay {
             app.start();
             awaitDone(bootstrap, appId, app, inputs, stopOffsets, startOffsets, total);
         } finally {
-            deleteRecursively(stateDir);
+            Directories.deleteRecursively(stateDir);
         }
         Map<String, Long> readPerTopic = new TreeMap<>();
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
@@ -215,14 +213,6 @@ public final class Replay {
                 }
                 admin.describeCluster().nodes().get(); // a broker round trip paces the loop
             }
-        }
-    }
-
-    private static void deleteRecursively(Path dir) {
-        try (var paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }

@@ -1,7 +1,5 @@
 package dev.correlator.scenario;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -9,7 +7,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -21,6 +18,7 @@ import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 import dev.correlator.app.CorrelatorApp;
+import dev.correlator.app.Directories;
 import dev.correlator.app.GroupOffsets;
 import dev.correlator.avro.CorrelationRecord;
 import dev.correlator.avro.Outage;
@@ -34,12 +32,10 @@ import dev.correlator.topics.Topics;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -123,12 +119,12 @@ public final class ScenarioRunner {
         TopicNames names = TopicNames.fromProperties(props);
         Map<TopicPartition, Long> startAt = outputEnds(bootstrap, names);
         produce(records, props, names);
-        progress.accept("produced " + records.size() + " records; running the engine (application.id " + appId + ")");
+        progress.accept("produced " + records.size() + " records " + describe(records) + "; running the engine (application.id " + appId + ")");
         try (CorrelatorApp app = new CorrelatorApp(props)) {
             app.start();
             awaitQuiescent(bootstrap, appId, app, names);
         } finally {
-            deleteRecursively(stateDir);
+            Directories.deleteRecursively(stateDir);
         }
         Result result = readOutputs(props, names, startAt, Duration.ofNanos(System.nanoTime() - started));
         progress.accept("done: " + result.outages().size() + " outage records, " + result.changelog().size()
@@ -267,14 +263,6 @@ public final class ScenarioRunner {
             }
         }
         return out;
-    }
-
-    private static void deleteRecursively(Path dir) {
-        try (var paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     static String describe(List<ScenarioRecord> records) {

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +14,7 @@ import dev.correlator.scenario.OutputFormat;
 import dev.correlator.scenario.ParsedScenario;
 import dev.correlator.scenario.ScenarioParser;
 import dev.correlator.scenario.ScenarioRecord;
+import dev.correlator.testing.Shuffles;
 import org.junit.jupiter.api.Test;
 
 /** The bundled 6 April 2021 scenario through the topology under TopologyTestDriver. */
@@ -72,25 +72,9 @@ class DemoScenarioTopologyTest {
         List<ScenarioRecord> ordered = demo();
         Map<String, String> expected = withoutRevisions(run(ordered));
         for (long seed = 1; seed <= 5; seed++) {
-            List<ScenarioRecord> shuffled = shuffleWithin(ordered, 60_000, new Random(seed));
+            List<ScenarioRecord> shuffled = Shuffles.withinWindow(ordered, 60_000, new Random(seed));
             assertThat(withoutRevisions(run(shuffled))).as("seed %d", seed).isEqualTo(expected);
         }
-    }
-
-    /** Swaps records whose event times are less than {@code window} ms apart, seeded. */
-    static List<ScenarioRecord> shuffleWithin(List<ScenarioRecord> ordered, long window, Random random) {
-        List<ScenarioRecord> out = new ArrayList<>(ordered);
-        int i = 0;
-        while (i < out.size()) {
-            int j = i;
-            long start = out.get(i).timestamp().toEpochMilli();
-            while (j < out.size() && out.get(j).timestamp().toEpochMilli() - start < window) {
-                j++;
-            }
-            Collections.shuffle(out.subList(i, j), random);
-            i = j;
-        }
-        return out;
     }
 
     private static Map<String, String> withoutRevisions(Map<String, CorrelationRecord> lines) {

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +20,7 @@ import dev.correlator.scenario.ScenarioRunner;
 import dev.correlator.serde.AvroSerdeConfig;
 import dev.correlator.testing.KafkaCluster;
 import dev.correlator.testing.KafkaClusterExtension;
+import dev.correlator.testing.Shuffles;
 import dev.correlator.topics.TopicNames;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
@@ -51,7 +51,7 @@ class ReplayIT {
 
         List<ScenarioRecord> records = new ArrayList<>(ScenarioParser.parseResource(ScenarioParser.DEMO_RESOURCE).records());
         records.sort(Comparator.comparing(ScenarioRecord::timestamp));
-        shuffleWithin(records, 60_000, new Random(42));
+        records = Shuffles.withinWindow(records, 60_000, new Random(42));
         ScenarioRunner.Result liveResult = new ScenarioRunner(live, Duration.ofMinutes(2), line -> { }).inGivenOrder().run(records);
         Map<String, String> liveLines = content(liveResult.finalLines(), Instant.parse("2021-04-06T00:00:00Z"), TO);
         assertThat(liveLines).hasSize(7);
@@ -82,18 +82,5 @@ class ReplayIT {
                     CorrelationRecord.newBuilder(r).setRevision(0).setPreviousVerdict(null).build().toString());
         }
         return out;
-    }
-
-    private static void shuffleWithin(List<ScenarioRecord> ordered, long windowMs, Random random) {
-        int i = 0;
-        while (i < ordered.size()) {
-            int j = i;
-            long start = ordered.get(i).timestamp().toEpochMilli();
-            while (j < ordered.size() && ordered.get(j).timestamp().toEpochMilli() - start < windowMs) {
-                j++;
-            }
-            Collections.shuffle(ordered.subList(i, j), random);
-            i = j;
-        }
     }
 }
