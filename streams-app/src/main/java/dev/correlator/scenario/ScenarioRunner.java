@@ -126,6 +126,13 @@ public final class ScenarioRunner {
         } finally {
             Directories.deleteRecursively(stateDir);
         }
+        if (!baseProps.containsKey("correlator.scenario.application.id")) {
+            // a throwaway application: its internal topics and group go (its outputs stay)
+            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+                admin.deleteTopics(GroupOffsets.internalTopics(admin, appId)).all().get();
+                admin.deleteConsumerGroups(List.of(appId)).all().get();
+            }
+        }
         Result result = readOutputs(props, names, startAt, Duration.ofNanos(System.nanoTime() - started));
         progress.accept("done: " + result.outages().size() + " outage records, " + result.changelog().size()
                 + " correlation records in " + result.took().toMillis() + " ms");
