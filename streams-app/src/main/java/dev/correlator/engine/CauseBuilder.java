@@ -100,7 +100,9 @@ public final class CauseBuilder implements Processor<String, CauseInput, String,
                 cause = newStatusCause(id, s, began);
             } else if (operational) {
                 cause.setEnd(s.getAt());
+                addComponent(cause, s.getComponent());
             } else {
+                addComponent(cause, s.getComponent());
                 cause.setEnd(null);
                 if (began.isBefore(cause.getStart())) {
                     cause.setStart(began);
@@ -134,9 +136,19 @@ public final class CauseBuilder implements Processor<String, CauseInput, String,
         save(cause, timestamp);
     }
 
+    /** An incident may name several components over its updates: the cause concerns all of them. */
+    private static void addComponent(CauseState cause, String component) {
+        if (!cause.getComponents().contains(component)) {
+            List<String> all = new java.util.ArrayList<>(cause.getComponents());
+            all.add(component);
+            cause.setComponents(all);
+        }
+    }
+
     private static CauseState newStatusCause(String id, ProviderStatusUpdate s, Instant began) {
         return CauseState.newBuilder().setCauseId(id).setKind(CauseKind.PROVIDER_STATUS).setProvider(s.getProvider())
-                .setComponent(s.getComponent()).setRegion(s.getRegion()).setDatacenter(null).setTargets(List.of())
+                .setComponent(s.getComponent()).setComponents(List.of(s.getComponent())).setRegion(s.getRegion())
+                .setDatacenter(null).setTargets(List.of())
                 .setEventKind(null).setStart(began).setEnd(null).setLastUpdate(s.getAt()).setTitle(s.getTitle()).build();
     }
 

@@ -175,8 +175,9 @@ public final class Correlator implements Processor<String, ScopeEvent, String, P
             }
             return;
         }
-        Judgement judgement = VerdictJudge.judge(outage, cause, hosting, StatusEvidence.NO_STATUS, settings.correlation());
-        CorrelationRecord line = Views.record(facts, outage.service(), cause, judgement);
+        var best = Views.judgeBest(state,
+                view -> VerdictJudge.judge(outage, view, hosting, StatusEvidence.NO_STATUS, settings.correlation()));
+        CorrelationRecord line = Views.record(facts, outage.service(), best.getKey(), best.getValue());
         pairs.put(emittedKey, ts);
         context.forward(new Record<>(pairKey, new PairDraft(null, line), ts));
     }
@@ -218,16 +219,19 @@ public final class Correlator implements Processor<String, ScopeEvent, String, P
         } else {
             OutageView outage = Views.outage(facts);
             var hosting = Views.hosting(facts);
-            List<CauseView> judged = judgedCauses(claim, outage, scopeCauses);
+            List<CauseState> judged = judgedCauses(claim, outage, scopeCauses);
             if (judged.isEmpty()) {
-                judged = List.of(CauseView.claimedProvider(claim.getProvider(), claim.getDatacenter()));
-            }
-            for (CauseView cause : judged) {
-                StatusEvidence evidence = cause.hasEvent() ? StatusEvidence.NO_STATUS
-                        : statusEvidence(scope, facts, scopeCauses);
-                Judgement judgement = VerdictJudge.judge(outage, cause, hosting, evidence, settings.correlation());
+                CauseView cause = CauseView.claimedProvider(claim.getProvider(), claim.getDatacenter());
+                Judgement judgement = VerdictJudge.judge(outage, cause, hosting, statusEvidence(scope, facts, scopeCauses),
+                        settings.correlation());
                 lines.put(Keys.pair(outage.outageId(), null, cause.causeId()),
                         Views.record(facts, outage.service(), cause, judgement));
+            }
+            for (CauseState judgedCause : judged) {
+                var best = Views.judgeBest(judgedCause,
+                        view -> VerdictJudge.judge(outage, view, hosting, StatusEvidence.NO_STATUS, settings.correlation()));
+                lines.put(Keys.pair(outage.outageId(), null, judgedCause.getCauseId()),
+                        Views.record(facts, outage.service(), best.getKey(), best.getValue()));
             }
         }
         for (String old : state.getEmitted()) {
@@ -240,10 +244,9 @@ public final class Correlator implements Processor<String, ScopeEvent, String, P
         claims.put(key, state);
     }
 
-    private List<CauseView> judgedCauses(CauseClaim claim, OutageView outage, List<CauseState> scopeCauses) {
+    private List<CauseState> judgedCauses(CauseClaim claim, OutageView outage, List<CauseState> scopeCauses) {
         if (claim.getEvent() != null) {
-            return scopeCauses.stream().filter(c -> c.getCauseId().equals("dc:" + claim.getEvent()))
-                    .map(Views::cause).toList();
+            return scopeCauses.stream().filter(c -> c.getCauseId().equals("dc:" + claim.getEvent())).toList();
         }
         if (claim.getDatacenter() != null || claim.getKind() != null) {
             Instant endOfOutage = outage.end();
@@ -253,11 +256,11 @@ public final class Correlator implements Processor<String, ScopeEvent, String, P
                     .filter(c -> claim.getKind() == null || claim.getKind() == c.getEventKind())
                     .filter(c -> endOfOutage == null || !c.getStart().isAfter(endOfOutage))
                     .max(Comparator.comparing(CauseState::getStart).thenComparing(CauseState::getCauseId))
-                    .map(Views::cause).map(List::of).orElse(List.of());
+                    .map(List::of).orElse(List.of());
         }
-        return scopeCauses.stream().map(Views::cause)
-                .filter(c -> VerdictJudge.inCorrelationWindow(outage, c, settings.correlation()))
-                .sorted(Comparator.comparing(CauseView::causeId))
+        return scopeCauses.stream()
+                .filter(c -> VerdictJudge.inCorrelationWindow(outage, Views.cause(c), settings.correlation()))
+                .sorted(Comparator.comparing(CauseState::getCauseId))
                 .toList();
     }
 
@@ -277,8 +280,10 @@ public final class Correlator implements Processor<String, ScopeEvent, String, P
         Instant to = o.getEnd() == null ? Instant.MAX : o.getEnd();
         for (CauseState c : scopeCauses) {
             boolean overlaps = !c.getStart().isAfter(to) && (c.getEnd() == null || !c.getEnd().isBefore(o.getStart()));
-            if (c.getKind() == CauseKind.PROVIDER_STATUS && overlaps
-                    && placements.stream().anyMatch(p -> matches(p, c.getComponent(), c.getRegion()))) {
+            List<String> components = c.getComponents().isEmpty() ? java.util.Collections.singletonList(c.getComponent())
+                    : c.getComponents();
+            if (c.getKind() == CauseKind.PROVIDER_STATUS && overlaps && placements.stream()
+                    .anyMatch(p -> components.stream().anyMatch(component -> matches(p, component, c.getRegion())))) {
                 return StatusEvidence.PROBLEM_REPORTED;
             }
         }

@@ -1,6 +1,7 @@
 package dev.correlator.engine;
 
 import java.util.List;
+import java.util.Map;
 
 import dev.correlator.avro.CorrelationRecord;
 import dev.correlator.avro.Outage;
@@ -24,6 +25,44 @@ final class Views {
 
     static Hosting hosting(OutageFacts facts) {
         return facts.getHostingKnown() ? Hosting.of(facts.getPlacements()) : Hosting.unknown();
+    }
+
+    /**
+     * One view per component the cause names (a status incident may name several; other causes give one
+     * view): the verdict for the pair is the best of their judgements (see {@link #judgeBest}).
+     */
+    static List<CauseView> causePerComponent(CauseState c) {
+        if (c.getComponents().size() <= 1) {
+            return List.of(cause(c));
+        }
+        return c.getComponents().stream().map(component -> {
+            CauseState one = CauseState.newBuilder(c).setComponent(component).build();
+            return cause(one);
+        }).toList();
+    }
+
+    /**
+     * Judges every per-component view and keeps the one that best explains the outage: LINKED before
+     * PENDING before UNLINKED, then higher confidence; the first component on ties.
+     */
+    static Map.Entry<CauseView, Judgement> judgeBest(CauseState state, java.util.function.Function<CauseView, Judgement> judge) {
+        Map.Entry<CauseView, Judgement> best = null;
+        for (CauseView view : causePerComponent(state)) {
+            Judgement j = judge.apply(view);
+            if (best == null || rank(j) > rank(best.getValue())) {
+                best = Map.entry(view, j);
+            }
+        }
+        return best;
+    }
+
+    private static double rank(Judgement j) {
+        int verdict = switch (j.verdict()) {
+            case LINKED -> 2;
+            case PENDING -> 1;
+            default -> 0;
+        };
+        return verdict * 10 + (j.verdict() == dev.correlator.avro.Verdict.UNLINKED ? -j.confidence() : j.confidence());
     }
 
     static CauseView cause(CauseState c) {

@@ -163,6 +163,21 @@ class CorrelationTest {
     }
 
     @Test
+    void aStatusIncidentNamingSeveralComponentsCoversEachOfThem() {
+        Placement actions = Placement.newBuilder().setProvider("github").setComponent("Actions").setRegion(null)
+                .setDatacenter(null).build();
+        outage(actions)
+                .status("github", "Git Operations", null, ComponentStatus.MAJOR_OUTAGE, min(2), min(-1), "inc-9")
+                .status("github", "Actions", null, ComponentStatus.PARTIAL_OUTAGE, min(4), min(-1), "inc-9")
+                .status("github", "Pages", null, ComponentStatus.PARTIAL_OUTAGE, min(5), min(-1), "inc-9")
+                .watermark(min(120));
+        CorrelationRecord line = engine.finalCorrelations().get(OUTAGE + "|status:github/inc-9");
+        assertThat(line.getVerdict()).isEqualTo(Verdict.LINKED);
+        assertThat(line.getComponent()).isEqualTo("Actions");
+        assertThat(line.getReasons()).containsExactly(ReasonCode.HOSTED_AT_PROVIDER, ReasonCode.TIME_ALIGNED);
+    }
+
+    @Test
     void anOutageWithUnknownHostingIsPending() {
         engine.pings("ghost", min(0), min(5), false, "p1").watermark(min(60));
         assertThat(engine.finalAttributions().get("ghost@2021-04-06T07:00:00Z").getStatus())

@@ -53,6 +53,7 @@ final class EngineDriver implements AutoCloseable {
     private final List<Outage> outageLog = new ArrayList<>();
     private final List<OutageAttribution> attributionLog = new ArrayList<>();
     final Topology topology;
+    private final java.nio.file.Path stateDir;
 
     EngineDriver(String scope) {
         this(scope, EngineSettings.defaults());
@@ -65,6 +66,13 @@ final class EngineDriver implements AutoCloseable {
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "engine-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(AvroSerdeConfig.SCHEMA_REGISTRY_URL, "mock://" + scope);
+        try {
+            // never the shared default (/tmp/kafka-streams): parallel test runs would fight over RocksDB locks
+            stateDir = java.nio.file.Files.createTempDirectory("engine-driver-");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         serdes = new CorrelatorSerdes(Map.of(AvroSerdeConfig.SCHEMA_REGISTRY_URL, "mock://" + scope));
         topology = CorrelatorTopology.build(settings, serdes, props);
         driver = new TopologyTestDriver(topology, props);
@@ -195,5 +203,6 @@ final class EngineDriver implements AutoCloseable {
     public void close() {
         driver.close();
         MockSchemaRegistry.dropScope(scope);
+        dev.correlator.app.Directories.deleteRecursively(stateDir);
     }
 }
