@@ -15,7 +15,6 @@ import dev.correlator.topology.CorrelatorTopology;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
-import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,11 +50,9 @@ public final class CorrelatorApp implements AutoCloseable {
                 stopped.countDown();
             }
         });
-        // A record the handlers could not skip is a bug or a broker problem: stop this client rather than spin.
-        streams.setUncaughtExceptionHandler(e -> {
-            LOG.error("Stream thread failed; shutting this correlator instance down", e);
-            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
-        });
+        // Bad input is dead-lettered by the handlers and never gets here. A registry outage replaces the thread
+        // (a bounded number of times); anything else is a bug or a broker problem: stop this client rather than spin.
+        streams.setUncaughtExceptionHandler(StreamThreadFailurePolicy.fromProperties(props));
     }
 
     private static Properties copyWith(Properties props, String key, String value) {

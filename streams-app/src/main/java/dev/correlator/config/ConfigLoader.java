@@ -10,11 +10,13 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
 
+import dev.correlator.errors.CorrelatorProductionExceptionHandler;
+import dev.correlator.errors.DeadLetterDeserializationHandler;
+import dev.correlator.errors.DeadLetterProcessingHandler;
 import dev.correlator.serde.AvroSerdeConfig;
 import dev.correlator.topics.Topics;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 
 /**
  * Configuration in layers, later ones winning: code defaults, a properties file, the environment
@@ -48,7 +50,10 @@ public final class ConfigLoader {
         p.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, "localhost:9092");
         p.put(AvroSerdeConfig.SCHEMA_REGISTRY_URL, "http://localhost:8081");
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class.getName());
+        // bad input goes to the dead-letter topic and processing goes on; see docs/RELIABILITY.md
+        p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterDeserializationHandler.class.getName());
+        p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterProcessingHandler.class.getName());
+        p.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, CorrelatorProductionExceptionHandler.class.getName());
         p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, Topics.DEAD_LETTER);
         p.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, "true");
         p.put(StreamsConfig.TOPOLOGY_OPTIMIZATION_CONFIG, StreamsConfig.OPTIMIZE);

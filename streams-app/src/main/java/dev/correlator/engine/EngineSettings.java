@@ -22,10 +22,12 @@ import dev.correlator.engine.verdict.CorrelationSettings;
  * @param hostingRetention history kept by the versioned hosting store
  * @param inputUntil       replays only: input records with a later event time move stream time on but are
  *                         not correlated ({@code correlator.input.until}, an ISO instant); null when live
+ * @param inputBounds      event times accepted on the inputs ({@code correlator.input.not.before}, an ISO
+ *                         instant, and {@code correlator.input.max.ahead}, a duration); others are dead-lettered
  */
 public record EngineSettings(Duration pingWindow, Duration grace, double failureRatio, int openAfter, int closeAfter,
                              CorrelationSettings correlation, Duration outageRetention, Duration causeRetention,
-                             Duration hostingRetention, java.time.Instant inputUntil) {
+                             Duration hostingRetention, java.time.Instant inputUntil, EventTimeBounds inputBounds) {
 
     public static final String PREFIX = "correlator.";
 
@@ -46,7 +48,7 @@ public record EngineSettings(Duration pingWindow, Duration grace, double failure
 
     public static EngineSettings defaults() {
         return new EngineSettings(Duration.ofMinutes(1), Duration.ofMinutes(2), 0.5, 2, 3, CorrelationSettings.defaults(),
-                Duration.ofDays(30), Duration.ofDays(90), Duration.ofDays(30), null);
+                Duration.ofDays(30), Duration.ofDays(90), Duration.ofDays(30), null, EventTimeBounds.defaults());
     }
 
     public static EngineSettings fromProperties(Properties p) {
@@ -62,7 +64,9 @@ public record EngineSettings(Duration pingWindow, Duration grace, double failure
                 duration(p, "outage.retention", d.outageRetention()),
                 duration(p, "cause.retention", d.causeRetention()),
                 duration(p, "hosting.retention", d.hostingRetention()),
-                instant(p, "input.until"));
+                instant(p, "input.until"),
+                new EventTimeBounds(instantOr(p, "input.not.before", d.inputBounds().notBefore()),
+                        duration(p, "input.max.ahead", d.inputBounds().maxAhead())));
     }
 
     private static Duration duration(Properties p, String key, Duration fallback) {
@@ -90,10 +94,15 @@ public record EngineSettings(Duration pingWindow, Duration grace, double failure
         }
     }
 
+    private static java.time.Instant instantOr(Properties p, String key, java.time.Instant fallback) {
+        java.time.Instant value = instant(p, key);
+        return value == null ? fallback : value;
+    }
+
     /** The same settings for a replay whose window ends at {@code until}. */
     public EngineSettings until(java.time.Instant until) {
         return new EngineSettings(pingWindow, grace, failureRatio, openAfter, closeAfter, correlation, outageRetention,
-                causeRetention, hostingRetention, until);
+                causeRetention, hostingRetention, until, inputBounds);
     }
 
     private static double number(Properties p, String key, double fallback) {

@@ -1,24 +1,39 @@
 package dev.correlator.engine;
 
+import dev.correlator.errors.DeadLetterMetrics;
+import dev.correlator.errors.DeadLetterReason;
+import dev.correlator.errors.InvalidInputException;
 import dev.correlator.topics.Topics;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 
 /**
- * First step after every input source: control records (watermarks) have done their job by reaching
- * the task, which advanced its stream time, and go no further; records without a value carry nothing
- * to correlate. In a replay, records after the end of the replayed window likewise only move stream
- * time on (so the window's last windows close) and are not correlated.
+ * First step after every input source.
+ * <ul>
+ *   <li>Control records (watermarks) have done their job by reaching the task, which advanced its stream
+ *       time, and go no further.</li>
+ *   <li>Records whose content is unusable ({@link InputValidator}; a null value that is not a watermark
+ *       too) are counted ({@link DeadLetterMetrics}) and refused with an {@link InvalidInputException}: the
+ *       processing exception handler sends the raw source record to the dead-letter topic and processing
+ *       goes on with the next record.</li>
+ *   <li>In a replay, records after the end of the replayed window only move stream time on (so the
+ *       window's last windows close) and are not correlated.</li>
+ * </ul>
  */
 public final class InputGate<V> implements FixedKeyProcessor<String, V, V> {
 
     private final long untilMillis;
+    private final InputValidator validator;
     private FixedKeyProcessorContext<String, V> context;
 
-    /** @param until last event time to correlate, or null for no bound (the live engine) */
-    public InputGate(java.time.Instant until) {
+    /**
+     * @param until  last event time to correlate, or null for no bound (the live engine)
+     * @param bounds the event times accepted
+     */
+    public InputGate(java.time.Instant until, EventTimeBounds bounds) {
         this.untilMillis = until == null ? Long.MAX_VALUE : until.toEpochMilli();
+        this.validator = new InputValidator(bounds);
     }
 
     @Override
@@ -28,8 +43,21 @@ public final class InputGate<V> implements FixedKeyProcessor<String, V, V> {
 
     @Override
     public void process(FixedKeyRecord<String, V> record) {
-        if (record.headers().lastHeader(Topics.WATERMARK_HEADER) != null || record.value() == null
-                || record.timestamp() > untilMillis) {
+        if (record.headers().lastHeader(Topics.WATERMARK_HEADER) != null) {
+            return;
+        }
+        try {
+            if (record.value() == null) {
+                throw new InvalidInputException(DeadLetterReason.NULL_VALUE,
+                        "null value (a tombstone) without the " + Topics.WATERMARK_HEADER + " header");
+            }
+            validator.check(record.key(), record.value(), record.timestamp());
+        } catch (InvalidInputException e) {
+            String topic = context.recordMetadata().map(m -> m.topic()).orElse("unknown");
+            DeadLetterMetrics.record(context.metrics(), topic, e.reason());
+            throw e;
+        }
+        if (record.timestamp() > untilMillis) {
             return;
         }
         context.forward(record);

@@ -50,6 +50,8 @@ import org.apache.kafka.streams.state.Stores;
  * {@code provider-status} (provider), {@code datacenter-events} (event id). Outputs: {@code outages}
  * (outage id), {@code correlations} (outage id|cause id, compacted; tombstone = pair withdrawn),
  * {@code outage-attributions} (outage id, compacted), {@code correlator-late-records} (service id).
+ * Every input goes through its gate ({@link InputGate}) first: records that cannot be used go to the
+ * dead-letter topic through the processing exception handler (see docs/RELIABILITY.md).
  *
  * <p>{@code service-pings}, {@code service-hosting} and {@code cause-claims} must have the same number
  * of partitions: the per-service processor reads all three (claims through a repartition topic that
@@ -66,9 +68,11 @@ public final class CorrelatorTopology {
         StreamsBuilder builder = new StreamsBuilder();
         TopicNames names = TopicNames.fromProperties(streamsProps);
 
-        // hosting as a versioned table: verdicts read the placements valid at outage start
-        builder.table(names.of(Topics.SERVICE_HOSTING), consumed(serdes, Topics.SERVICE_HOSTING),
-                Materialized.<String, ServiceHosting>as(
+        // hosting as a versioned table: verdicts read the placements valid at outage start. Read as a stream
+        // through its gate first, so that invalid hosting records are dead-lettered like any other input
+        // (a table source would put them straight into the store)
+        input(builder, names, serdes, settings, Topics.SERVICE_HOSTING)
+                .toTable(Named.as("service-hosting-table"), Materialized.<String, ServiceHosting>as(
                                 Stores.persistentVersionedKeyValueStore(HOSTING_STORE, settings.hostingRetention()))
                         .withKeySerde(serdes.key()).withValueSerde(serdes.value(Topics.SERVICE_HOSTING)));
 
@@ -152,13 +156,15 @@ public final class CorrelatorTopology {
 
     private static <V extends SpecificRecord> KStream<String, V> input(StreamsBuilder builder, TopicNames names,
             CorrelatorSerdes serdes, EngineSettings settings, TopicSpec<V> topic) {
-        return builder.stream(names.of(topic), consumed(serdes, topic))
-                .processValues(() -> new InputGate<>(settings.inputUntil()), Named.as(topic.name() + "-gate"));
+        return builder.stream(names.of(topic), consumed(serdes, settings, topic))
+                .processValues(() -> new InputGate<>(settings.inputUntil(), settings.inputBounds()),
+                        Named.as(topic.name() + "-gate"));
     }
 
-    private static <V extends SpecificRecord> Consumed<String, V> consumed(CorrelatorSerdes serdes, TopicSpec<V> topic) {
+    private static <V extends SpecificRecord> Consumed<String, V> consumed(CorrelatorSerdes serdes, EngineSettings settings,
+                                                                           TopicSpec<V> topic) {
         return Consumed.with(serdes.key(), serdes.value(topic)).withName(topic.name() + "-source")
-                .withTimestampExtractor(new PayloadTimestampExtractor());
+                .withTimestampExtractor(new PayloadTimestampExtractor(settings.inputBounds()));
     }
 
     private static <V extends SpecificRecord> Produced<String, V> produced(CorrelatorSerdes serdes, TopicSpec<V> topic,

@@ -8,6 +8,9 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Properties;
 
+import dev.correlator.errors.CorrelatorProductionExceptionHandler;
+import dev.correlator.errors.DeadLetterDeserializationHandler;
+import dev.correlator.errors.DeadLetterProcessingHandler;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,6 +22,12 @@ class ConfigLoaderTest {
         Properties p = ConfigLoader.defaults();
         assertThat(p.getProperty(StreamsConfig.PROCESSING_GUARANTEE_CONFIG)).isEqualTo(StreamsConfig.EXACTLY_ONCE_V2);
         assertThat(p.getProperty(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG)).isEqualTo("correlator-dead-letter");
+        assertThat(p.getProperty(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG))
+                .isEqualTo(DeadLetterDeserializationHandler.class.getName());
+        assertThat(p.getProperty(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG))
+                .isEqualTo(DeadLetterProcessingHandler.class.getName());
+        assertThat(p.getProperty(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG))
+                .isEqualTo(CorrelatorProductionExceptionHandler.class.getName());
     }
 
     @Test

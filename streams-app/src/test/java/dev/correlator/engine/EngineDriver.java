@@ -1,8 +1,14 @@
 package dev.correlator.engine;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,19 +35,25 @@ import dev.correlator.topics.TopicSpec;
 import dev.correlator.topics.Topics;
 import dev.correlator.topology.CorrelatorTopology;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.VersionedKeyValueStore;
 import org.apache.kafka.streams.test.TestRecord;
 
 /** The real topology under TopologyTestDriver, with small builders for every input and readers for every output. */
 final class EngineDriver implements AutoCloseable {
 
     private final String scope;
+    private final Path stateDir;
     private final TopologyTestDriver driver;
     private final CorrelatorSerdes serdes;
     private final Map<String, TestInputTopic<String, SpecificRecord>> inputs = new LinkedHashMap<>();
@@ -52,34 +64,45 @@ final class EngineDriver implements AutoCloseable {
     private final List<KeyValue<String, CorrelationRecord>> correlationLog = new ArrayList<>();
     private final List<Outage> outageLog = new ArrayList<>();
     private final List<OutageAttribution> attributionLog = new ArrayList<>();
+    private final Map<String, TestInputTopic<String, byte[]>> rawInputs = new LinkedHashMap<>();
+    private final TestOutputTopic<byte[], byte[]> deadLetters;
+    /** offset of the next record piped to each input (TopologyTestDriver numbers them from 0 per partition) */
+    private final Map<String, Long> nextOffsets = new HashMap<>();
     final Topology topology;
-    private final java.nio.file.Path stateDir;
 
     EngineDriver(String scope) {
         this(scope, EngineSettings.defaults());
     }
 
-    @SuppressWarnings({"unchecked", "rawtypes"})
     EngineDriver(String scope, EngineSettings settings) {
+        this(scope, settings, Map.of());
+    }
+
+    /** @param overrides Streams properties on top of the production defaults */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    EngineDriver(String scope, EngineSettings settings, Map<String, String> overrides) {
         this.scope = scope;
         Properties props = ConfigLoader.defaults();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "engine-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(AvroSerdeConfig.SCHEMA_REGISTRY_URL, "mock://" + scope);
         try {
-            // never the shared default (/tmp/kafka-streams): parallel test runs would fight over RocksDB locks
-            stateDir = java.nio.file.Files.createTempDirectory("engine-driver-");
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            // a state directory of its own: drivers of different settings must not meet each other's stores
+            stateDir = Files.createTempDirectory("engine-driver-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        props.putAll(overrides);
         serdes = new CorrelatorSerdes(Map.of(AvroSerdeConfig.SCHEMA_REGISTRY_URL, "mock://" + scope));
         topology = CorrelatorTopology.build(settings, serdes, props);
         driver = new TopologyTestDriver(topology, props);
         for (TopicSpec<?> spec : Topics.INPUTS) {
             inputs.put(spec.name(), (TestInputTopic) driver.createInputTopic(spec.name(), serdes.key().serializer(),
                     serdes.value((TopicSpec) spec).serializer()));
+            rawInputs.put(spec.name(), driver.createInputTopic(spec.name(), serdes.key().serializer(), new ByteArraySerializer()));
         }
+        deadLetters = driver.createOutputTopic(Topics.DEAD_LETTER, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         correlations = driver.createOutputTopic(Topics.CORRELATIONS.name(), serdes.key().deserializer(),
                 serdes.value(Topics.CORRELATIONS).deserializer());
         outages = driver.createOutputTopic(Topics.OUTAGES.name(), serdes.key().deserializer(),
@@ -88,6 +111,10 @@ final class EngineDriver implements AutoCloseable {
                 serdes.value(Topics.OUTAGE_ATTRIBUTIONS).deserializer());
         late = driver.createOutputTopic(Topics.LATE_RECORDS, serdes.key().deserializer(),
                 serdes.value(ServicePing.class).deserializer());
+    }
+
+    String scope() {
+        return scope;
     }
 
     static Instant t(String iso) {
@@ -99,7 +126,46 @@ final class EngineDriver implements AutoCloseable {
     }
 
     void pipe(TopicSpec<?> topic, String key, SpecificRecord value, Instant at) {
+        nextOffset(topic.name());
         inputs.get(topic.name()).pipeInput(key, value, at);
+    }
+
+    /** Pipes a value as raw bytes (null: a tombstone); returns the record's offset. */
+    long pipeRaw(TopicSpec<?> topic, String key, byte[] value, Instant timestamp) {
+        long offset = nextOffset(topic.name());
+        rawInputs.get(topic.name()).pipeInput(key, value, timestamp);
+        return offset;
+    }
+
+    /** The offset the next record piped to the topic gets. */
+    long offsetOfNext(TopicSpec<?> topic) {
+        return nextOffsets.getOrDefault(topic.name(), 0L);
+    }
+
+    private long nextOffset(String topic) {
+        long offset = nextOffsets.getOrDefault(topic, 0L);
+        nextOffsets.put(topic, offset + 1);
+        return offset;
+    }
+
+    /** A value in the wire format, as the engine's serde writes it. */
+    byte[] serialize(TopicSpec<?> topic, SpecificRecord value) {
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        byte[] bytes = serdes.value((Class) value.getClass()).serializer().serialize(topic.name(), value);
+        return bytes;
+    }
+
+    /** Everything written to the dead-letter topic since the last call. */
+    List<TestRecord<byte[], byte[]>> deadLetters() {
+        return deadLetters.readRecordsToList();
+    }
+
+    Map<MetricName, ? extends Metric> metrics() {
+        return driver.metrics();
+    }
+
+    VersionedKeyValueStore<String, ServiceHosting> hostingStore() {
+        return driver.getVersionedKeyValueStore(CorrelatorTopology.HOSTING_STORE);
     }
 
     EngineDriver hosting(String service, Instant at, Placement... placements) {
@@ -152,6 +218,7 @@ final class EngineDriver implements AutoCloseable {
         headers.add(Topics.WATERMARK_HEADER, new byte[0]);
         for (TopicSpec<?> spec : Topics.INPUTS) {
             if (!spec.compacted()) { // as the scenario runner: tables get no watermark
+                nextOffset(spec.name());
                 inputs.get(spec.name()).pipeInput(new TestRecord<>("watermark", null, headers, at));
             }
         }
@@ -201,8 +268,15 @@ final class EngineDriver implements AutoCloseable {
 
     @Override
     public void close() {
-        driver.close();
-        MockSchemaRegistry.dropScope(scope);
-        dev.correlator.app.Directories.deleteRecursively(stateDir);
+        try {
+            driver.close();
+        } finally {
+            MockSchemaRegistry.dropScope(scope);
+            try (var paths = Files.walk(stateDir)) {
+                paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
     }
 }
