@@ -1,6 +1,7 @@
 package dev.correlator.app;
 
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -31,6 +32,7 @@ public final class CorrelatorApp implements AutoCloseable {
     private final KafkaStreams streams;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final CountDownLatch running = new CountDownLatch(1);
+    private volatile Throwable failure;
 
     public CorrelatorApp(Properties props) {
         TopicNames names = TopicNames.fromProperties(props);
@@ -52,7 +54,9 @@ public final class CorrelatorApp implements AutoCloseable {
             }
         });
         // A record the handlers could not skip is a bug or a broker problem: stop this client rather than spin.
+        // (e.g. an authentication or authorization error: the cluster refuses this application's credentials)
         streams.setUncaughtExceptionHandler(e -> {
+            failure = e;
             LOG.error("Stream thread failed; shutting this correlator instance down", e);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         });
@@ -77,6 +81,11 @@ public final class CorrelatorApp implements AutoCloseable {
     /** Blocks until the instance has stopped, by close() or by a fatal error. */
     public void awaitStopped() throws InterruptedException {
         stopped.await();
+    }
+
+    /** What stopped the instance when a stream thread failed (it is then in ERROR); empty otherwise. */
+    public Optional<Throwable> failure() {
+        return Optional.ofNullable(failure);
     }
 
     public KafkaStreams.State state() {

@@ -1,5 +1,9 @@
 package dev.correlator.engine;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -9,6 +13,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
 
+import dev.correlator.app.Directories;
 import dev.correlator.avro.CauseClaim;
 import dev.correlator.avro.ComponentStatus;
 import dev.correlator.avro.CorrelationRecord;
@@ -42,6 +47,7 @@ import org.apache.kafka.streams.test.TestRecord;
 final class EngineDriver implements AutoCloseable {
 
     private final String scope;
+    private final Path stateDir;
     private final TopologyTestDriver driver;
     private final CorrelatorSerdes serdes;
     private final Map<String, TestInputTopic<String, SpecificRecord>> inputs = new LinkedHashMap<>();
@@ -63,6 +69,13 @@ final class EngineDriver implements AutoCloseable {
         this.scope = scope;
         Properties props = ConfigLoader.defaults();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "engine-test");
+        // its own state directory: /tmp/kafka-streams/engine-test is shared by every build on the machine
+        try {
+            stateDir = Files.createTempDirectory("engine-test-state");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(AvroSerdeConfig.SCHEMA_REGISTRY_URL, "mock://" + scope);
         serdes = new CorrelatorSerdes(Map.of(AvroSerdeConfig.SCHEMA_REGISTRY_URL, "mock://" + scope));
@@ -195,5 +208,6 @@ final class EngineDriver implements AutoCloseable {
     public void close() {
         driver.close();
         MockSchemaRegistry.dropScope(scope);
+        Directories.deleteRecursively(stateDir);
     }
 }
