@@ -7,13 +7,13 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 
+import dev.correlator.config.ClientProperties;
 import dev.correlator.engine.EngineSettings;
 import dev.correlator.topics.CorrelatorSerdes;
 import dev.correlator.topics.TopicNames;
 import dev.correlator.config.ConfigLoader;
 import dev.correlator.topology.CorrelatorTopology;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.KafkaStreams;
@@ -41,12 +41,10 @@ public final class ApplicationReset {
 
     private final Properties props;
     private final String applicationId;
-    private final String bootstrap;
 
     public ApplicationReset(Properties props) {
         this.props = props;
         this.applicationId = props.getProperty(StreamsConfig.APPLICATION_ID_CONFIG);
-        this.bootstrap = props.getProperty(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG);
     }
 
     public Plan plan() throws ExecutionException, InterruptedException {
@@ -91,6 +89,6 @@ public final class ApplicationReset {
     }
 
     private Admin admin() {
-        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
+        return Admin.create(ClientProperties.from(props));
     }
 }

@@ -1,6 +1,7 @@
 package dev.correlator.app;
 
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -14,6 +15,7 @@ import dev.correlator.topics.Topics;
 import dev.correlator.topology.CorrelatorTopology;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.apache.kafka.streams.Topology;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,6 +32,7 @@ public final class CorrelatorApp implements AutoCloseable {
     private final KafkaStreams streams;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final CountDownLatch running = new CountDownLatch(1);
+    private volatile Throwable failure;
 
     public CorrelatorApp(Properties props) {
         TopicNames names = TopicNames.fromProperties(props);
@@ -51,8 +54,16 @@ public final class CorrelatorApp implements AutoCloseable {
             }
         });
         // Bad input is dead-lettered by the handlers and never gets here. A registry outage replaces the thread
-        // (a bounded number of times); anything else is a bug or a broker problem: stop this client rather than spin.
-        streams.setUncaughtExceptionHandler(StreamThreadFailurePolicy.fromProperties(props));
+        // (a bounded number of times); anything else (a bug, a broker problem, credentials the cluster refuses)
+        // stops this client rather than spinning. The failure is kept for callers (failure()).
+        StreamThreadFailurePolicy policy = StreamThreadFailurePolicy.fromProperties(props);
+        streams.setUncaughtExceptionHandler(e -> {
+            StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse response = policy.handle(e);
+            if (response != StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD) {
+                failure = e;
+            }
+            return response;
+        });
     }
 
     private static Properties copyWith(Properties props, String key, String value) {
@@ -74,6 +85,11 @@ public final class CorrelatorApp implements AutoCloseable {
     /** Blocks until the instance has stopped, by close() or by a fatal error. */
     public void awaitStopped() throws InterruptedException {
         stopped.await();
+    }
+
+    /** What stopped the instance when a stream thread failed (it is then in ERROR); empty otherwise. */
+    public Optional<Throwable> failure() {
+        return Optional.ofNullable(failure);
     }
 
     public KafkaStreams.State state() {

@@ -2,13 +2,14 @@ package dev.correlator.app;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 
+import dev.correlator.config.ClientProperties;
 import dev.correlator.topics.TopicNames;
 import dev.correlator.topics.Topics;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,11 +21,11 @@ public final class TopicSetup {
      * Fails with a clear message unless the topics read together per service have the same partition
      * count: otherwise a service's pings, hosting and claims would meet in different tasks.
      */
-    public static void verifyCoPartitioned(String bootstrapServers, TopicNames names)
+    public static void verifyCoPartitioned(Properties props, TopicNames names)
             throws ExecutionException, InterruptedException {
         List<String> together = List.of(names.of(Topics.SERVICE_PINGS), names.of(Topics.SERVICE_HOSTING),
                 names.of(Topics.CAUSE_CLAIMS));
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+        try (Admin admin = Admin.create(ClientProperties.from(props))) {
             Set<String> existing = admin.listTopics().names().get();
             List<String> missing = together.stream().filter(t -> !existing.contains(t)).toList();
             if (!missing.isEmpty()) {
@@ -44,9 +45,10 @@ public final class TopicSetup {
     private TopicSetup() {
     }
 
-    public static List<String> createMissing(String bootstrapServers, TopicNames names, int partitions, short replication)
+    /** @param props the app's config: its connection and security keys reach the Admin client */
+    public static List<String> createMissing(Properties props, TopicNames names, int partitions, short replication)
             throws ExecutionException, InterruptedException {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+        try (Admin admin = Admin.create(ClientProperties.from(props))) {
             Set<String> existing = admin.listTopics().names().get();
             List<NewTopic> missing = names.newTopics(partitions, replication).stream()
                     .filter(t -> !existing.contains(t.name())).toList();

@@ -6,7 +6,6 @@ import java.util.concurrent.Callable;
 import dev.correlator.app.CorrelatorApp;
 import dev.correlator.app.TopicSetup;
 import dev.correlator.topics.TopicNames;
-import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.streams.KafkaStreams;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -36,11 +35,9 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Properties props = connection.load();
         if (createTopics) {
-            TopicSetup.createMissing(props.getProperty(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG), TopicNames.fromProperties(props),
-                    partitions, replicationFactor);
+            TopicSetup.createMissing(props, TopicNames.fromProperties(props), partitions, replicationFactor);
         }
-        TopicSetup.verifyCoPartitioned(props.getProperty(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG),
-                TopicNames.fromProperties(props));
+        TopicSetup.verifyCoPartitioned(props, TopicNames.fromProperties(props));
         CorrelatorApp app = new CorrelatorApp(props);
         Thread hook = new Thread(app::close, "correlator-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);

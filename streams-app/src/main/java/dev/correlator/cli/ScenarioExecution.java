@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
 
+import dev.correlator.config.ClientProperties;
 import dev.correlator.kafka.EmbeddedKafka;
 import dev.correlator.scenario.ScenarioRecord;
 import dev.correlator.scenario.ScenarioRunner;
@@ -46,7 +47,9 @@ final class ScenarioExecution implements AutoCloseable {
             long t0 = System.nanoTime();
             progress.println("starting an embedded Kafka broker (KRaft, single node) ...");
             embedded = EmbeddedKafka.builder().temporaryDataDir().start();
-            p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, embedded.bootstrapServers());
+            // the embedded broker's own connection settings replace any configured ones (security included)
+            p.stringPropertyNames().stream().filter(ClientProperties::isConnectionKey).forEach(p::remove);
+            p.putAll(embedded.clientProperties());
             progress.printf("broker up at %s in %d ms%n", embedded.bootstrapServers(), (System.nanoTime() - t0) / 1_000_000);
         }
         if (!externalRegistry) {
@@ -54,8 +57,7 @@ final class ScenarioExecution implements AutoCloseable {
             p.put(AvroSerdeConfig.SCHEMA_REGISTRY_URL, MockSchemaRegistry.MOCK_URL_PREFIX + scope);
         }
         try {
-            dev.correlator.app.TopicSetup.createMissing(p.getProperty(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG),
-                    TopicNames.fromProperties(p), partitions, (short) 1);
+            dev.correlator.app.TopicSetup.createMissing(p, TopicNames.fromProperties(p), partitions, (short) 1);
         } catch (Exception e) {
             if (embedded != null) {
                 embedded.close();

@@ -25,7 +25,12 @@ import org.apache.kafka.streams.StreamsConfig;
  * <p>Environment mapping: {@code KAFKA_BOOTSTRAP_SERVERS} becomes {@code bootstrap.servers} (any Kafka
  * client or Streams property: lower case, {@code _} to {@code .}); {@code CORRELATOR_PING_WINDOW} becomes
  * {@code correlator.ping.window}; and the three a deployment always sets have short aliases:
- * {@code CORRELATOR_BOOTSTRAP_SERVERS}, {@code CORRELATOR_SCHEMA_REGISTRY_URL}, {@code CORRELATOR_APPLICATION_ID}.
+ * {@code CORRELATOR_BOOTSTRAP_SERVERS}, {@code CORRELATOR_SCHEMA_REGISTRY_URL}, {@code CORRELATOR_APPLICATION_ID}, and
+ * {@code CORRELATOR_SCHEMA_REGISTRY_USER_INFO} for the registry's {@code user:password}.
+ *
+ * <p>Security: {@code KAFKA_SECURITY_PROTOCOL}, {@code KAFKA_SASL_MECHANISM}, {@code KAFKA_SASL_JAAS_CONFIG},
+ * {@code KAFKA_SSL_TRUSTSTORE_LOCATION}... become the client properties of the same name and reach every Kafka
+ * client the app creates (see {@link ClientProperties}). The loaded properties hold secrets: never log them.
  */
 public final class ConfigLoader {
 
@@ -34,7 +39,8 @@ public final class ConfigLoader {
     private static final Map<String, String> ALIASES = Map.of(
             "CORRELATOR_BOOTSTRAP_SERVERS", CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG,
             "CORRELATOR_SCHEMA_REGISTRY_URL", AvroSerdeConfig.SCHEMA_REGISTRY_URL,
-            "CORRELATOR_APPLICATION_ID", StreamsConfig.APPLICATION_ID_CONFIG);
+            "CORRELATOR_APPLICATION_ID", StreamsConfig.APPLICATION_ID_CONFIG,
+            "CORRELATOR_SCHEMA_REGISTRY_USER_INFO", AvroSerdeConfig.BASIC_AUTH_USER_INFO);
 
     /** Variables Kafka's own scripts use for the JVM, not client properties. */
     private static final java.util.Set<String> NOT_PROPERTIES = java.util.Set.of("KAFKA_HEAP_OPTS", "KAFKA_OPTS",

@@ -21,6 +21,7 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
@@ -50,8 +51,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A real single-node Apache Kafka broker (KRaft, combined broker + controller) running inside this JVM.
  *
- * <p>The node listens on two loopback ports: {@code PLAINTEXT://127.0.0.1:<port>} for clients and
- * {@code CONTROLLER://127.0.0.1:<controllerPort>} for the (static, single-voter) Raft quorum. Its data lives
+ * <p>The node listens on two loopback ports: {@code PLAINTEXT://127.0.0.1:<port>} (or {@code SASL_PLAINTEXT://})
+ * for clients and {@code CONTROLLER://127.0.0.1:<controllerPort>} for the (static, single-voter) Raft quorum. Its data lives
  * either in a temporary directory (deleted on {@link #close()}) or in a caller-supplied persistent directory,
  * which is formatted only when it holds no {@code meta.properties} yet, so a broker restarted on the same
  * directory keeps its topics, records and committed offsets. A persistent directory also remembers its ports so
@@ -60,6 +61,12 @@ import org.slf4j.LoggerFactory;
  * <p>{@link #stop()} stops the broker but keeps its data, and {@link #start()} may be called again afterwards
  * (same directory, same ports): that is a broker restart. {@link #close()} stops it for good. The broker's
  * threads are not daemons: always close it (try-with-resources, {@code finally}, or a shutdown hook).
+ *
+ * <p>By default nothing is secured. {@link Builder#saslUsers(Map)} turns both listeners into SASL_PLAINTEXT with
+ * the PLAIN mechanism and the given users, plus the broker's own super user {@value #SUPER_USER} (random
+ * password) with which the broker, the controller and {@link #clientProperties()} authenticate;
+ * {@link Builder#standardAuthorizer()} adds KRaft's {@code StandardAuthorizer} (ACLs; only the super user may do
+ * anything until ACLs are created).
  *
  * <p>{@link #main(String[])} runs one in its own JVM (see {@link EmbeddedKafkaProcess} and
  * {@link Builder#startInChildJvm()}).
@@ -77,12 +84,24 @@ public final class EmbeddedKafka implements AutoCloseable {
     private static final String NODE_ID = "1";
     private static final String LOOPBACK = "127.0.0.1";
 
+    /** The user the broker, the controller and {@link #clientProperties()} authenticate as when SASL is on. */
+    public static final String SUPER_USER = "admin";
+
+    /** The client listener's name with SASL; JAAS key {@code listener.name.sasl_plaintext.plain.sasl.jaas.config}. */
+    public static final String SASL_LISTENER = "SASL_PLAINTEXT";
+
+    private static final String PLAIN_LOGIN_MODULE = "org.apache.kafka.common.security.plain.PlainLoginModule";
+
     private final Path configuredDataDir;
     private final boolean temporary;
     private final Map<String, String> extraProperties;
     private final Duration startupTimeout;
     private final int requestedPort;
     private final int requestedControllerPort;
+    /** SASL/PLAIN users (name to password), the super user included; empty: no SASL. */
+    private final Map<String, String> saslUsers;
+    private final String superUserPassword;
+    private final boolean standardAuthorizer;
 
     private Path dataDir;
     private int port;
@@ -99,6 +118,16 @@ public final class EmbeddedKafka implements AutoCloseable {
         this.startupTimeout = b.startupTimeout;
         this.requestedPort = b.port;
         this.requestedControllerPort = b.controllerPort;
+        this.standardAuthorizer = b.standardAuthorizer;
+        if (b.saslUsers.isEmpty()) {
+            this.saslUsers = Map.of();
+            this.superUserPassword = null;
+        } else {
+            this.superUserPassword = Uuid.randomUuid().toString();
+            Map<String, String> users = new LinkedHashMap<>(b.saslUsers);
+            users.put(SUPER_USER, superUserPassword);
+            this.saslUsers = Map.copyOf(users);
+        }
     }
 
     /** A builder; by default: temporary directory, two free ports, 60 s startup timeout. */
@@ -202,7 +231,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         return LOOPBACK + ":" + port;
     }
 
-    /** The client (PLAINTEXT) port; 0 before the first start. */
+    /** The client port (PLAINTEXT, or SASL_PLAINTEXT with SASL users); 0 before the first start. */
     public synchronized int port() {
         return port;
     }
@@ -222,9 +251,48 @@ public final class EmbeddedKafka implements AutoCloseable {
         return clusterId;
     }
 
-    /** {@code bootstrap.servers} alone, for building clients. */
+    /**
+     * What a client needs to connect: {@code bootstrap.servers} alone, or with SASL on, also
+     * {@code security.protocol}, {@code sasl.mechanism} and {@code sasl.jaas.config} of the super user.
+     */
     public Map<String, Object> clientProperties() {
-        return Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        if (saslUsers.isEmpty()) {
+            return Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        }
+        return clientProperties(SUPER_USER, superUserPassword);
+    }
+
+    /** Connection properties of a SASL/PLAIN client with these credentials (whether the broker knows them or not). */
+    public Map<String, Object> clientProperties(String user, String password) {
+        if (saslUsers.isEmpty()) {
+            throw new IllegalStateException("this broker has no SASL listener; see Builder.saslUsers");
+        }
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        p.put(AdminClientConfig.SECURITY_PROTOCOL_CONFIG, "SASL_PLAINTEXT");
+        p.put("sasl.mechanism", "PLAIN");
+        p.put("sasl.jaas.config", plainJaasConfig(user, password));
+        return p;
+    }
+
+    /** {@code PLAINTEXT}, or {@code SASL_PLAINTEXT} with {@link Builder#saslUsers(Map)}. */
+    public String securityProtocol() {
+        return saslUsers.isEmpty() ? "PLAINTEXT" : "SASL_PLAINTEXT";
+    }
+
+    /** A client's {@code sasl.jaas.config} for the PLAIN mechanism. */
+    public static String plainJaasConfig(String user, String password) {
+        return PLAIN_LOGIN_MODULE + " required username=\"" + checkJaasValue(user) + "\" password=\""
+                + checkJaasValue(password) + "\";";
+    }
+
+    private static String checkJaasValue(String value) {
+        Objects.requireNonNull(value, "SASL user name and password");
+        if (value.isEmpty() || value.chars().anyMatch(c -> c == '"' || c == '\\' || c < ' ')) {
+            throw new IllegalArgumentException("SASL user names and passwords must be non-empty, without quotes, "
+                    + "backslashes or control characters");
+        }
+        return value;
     }
 
     /** A new Admin client on this broker; the caller closes it. */
@@ -373,12 +441,28 @@ public final class EmbeddedKafka implements AutoCloseable {
         p.put("process.roles", "broker,controller");
         p.put("node.id", NODE_ID);
         p.put("controller.quorum.voters", NODE_ID + "@" + LOOPBACK + ":" + controllerPort);
-        p.put("listeners", "PLAINTEXT://" + LOOPBACK + ":" + port + ",CONTROLLER://" + LOOPBACK + ":"
+        String listener = saslUsers.isEmpty() ? "PLAINTEXT" : SASL_LISTENER;
+        p.put("listeners", listener + "://" + LOOPBACK + ":" + port + ",CONTROLLER://" + LOOPBACK + ":"
                 + controllerPort);
-        p.put("advertised.listeners", "PLAINTEXT://" + LOOPBACK + ":" + port);
-        p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        p.put("advertised.listeners", listener + "://" + LOOPBACK + ":" + port);
+        p.put("listener.security.protocol.map", listener + ":" + securityProtocol() + ",CONTROLLER:" + securityProtocol());
         p.put("controller.listener.names", "CONTROLLER");
-        p.put("inter.broker.listener.name", "PLAINTEXT");
+        p.put("inter.broker.listener.name", listener);
+        if (!saslUsers.isEmpty()) {
+            // both listeners SASL/PLAIN: no unauthenticated port at all; broker and controller are the super user
+            p.put("sasl.enabled.mechanisms", "PLAIN");
+            p.put("sasl.mechanism.inter.broker.protocol", "PLAIN");
+            p.put("sasl.mechanism.controller.protocol", "PLAIN");
+            p.put("listener.name." + listener.toLowerCase(Locale.ROOT) + ".plain.sasl.jaas.config",
+                    brokerJaasConfig(saslUsers));
+            p.put("listener.name.controller.plain.sasl.jaas.config",
+                    brokerJaasConfig(Map.of(SUPER_USER, superUserPassword)));
+        }
+        if (standardAuthorizer) {
+            p.put("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
+            // without SASL every connection is ANONYMOUS, the broker's own included
+            p.put("super.users", "User:" + (saslUsers.isEmpty() ? "ANONYMOUS" : SUPER_USER));
+        }
         p.put("log.dirs", dataDir.resolve(LOG_DIR_NAME).toString());
         // single node: every internal topic with one replica (exactly-once never starts without the
         // transaction-log ones), one partition each to keep it cheap
@@ -400,8 +484,20 @@ public final class EmbeddedKafka implements AutoCloseable {
         p.put("num.network.threads", "2");
         p.put("background.threads", "2");
         p.put("num.recovery.threads.per.data.dir", "1");
+        // no time-based retention: scenarios and replays carry event times of 2021, and the first retention check
+        // (30 s after the start, then every 5 min) would delete them as older than 7 days, under a running test
+        p.put("log.retention.ms", "-1");
         p.putAll(extraProperties);
         return p;
+    }
+
+    /** The server side of SASL/PLAIN: the broker's own login (the super user) and every user's password. */
+    private String brokerJaasConfig(Map<String, String> users) {
+        StringBuilder b = new StringBuilder(PLAIN_LOGIN_MODULE).append(" required username=\"").append(SUPER_USER)
+                .append("\" password=\"").append(superUserPassword).append('"');
+        users.forEach((user, password) -> b.append(" user_").append(user).append("=\"").append(checkJaasValue(password))
+                .append('"'));
+        return b.append(';').toString();
     }
 
     private void format(Map<String, String> props) throws IOException {
@@ -417,6 +513,9 @@ public final class EmbeddedKafka implements AutoCloseable {
             rc = StorageTool.execute(new String[] {"format", "-t", clusterId, "-c", config.toString()}, sink);
         } catch (RuntimeException e) {
             throw new IllegalStateException("kafka-storage format failed for " + dataDir, e);
+        }
+        if (!saslUsers.isEmpty()) {
+            Files.deleteIfExists(config); // it holds the users' passwords
         }
         if (rc != 0) {
             throw new IllegalStateException("kafka-storage format returned " + rc + " for " + dataDir);
@@ -560,8 +659,37 @@ public final class EmbeddedKafka implements AutoCloseable {
         private final Map<String, String> brokerProperties = new LinkedHashMap<>();
         private Duration startupTimeout = Duration.ofSeconds(60);
         private final List<String> jvmOptions = new ArrayList<>(List.of("-Xmx512m", "-XX:+UseSerialGC"));
+        private final Map<String, String> saslUsers = new LinkedHashMap<>();
+        private boolean standardAuthorizer;
 
         private Builder() {
+        }
+
+        /**
+         * SASL/PLAIN on both listeners ({@value EmbeddedKafka#SASL_LISTENER} for clients, CONTROLLER), with these
+         * users (name to password) besides the super user {@value EmbeddedKafka#SUPER_USER}, whose random password
+         * only {@link EmbeddedKafka#clientProperties()} knows. Adds to earlier calls. In this JVM only (not
+         * {@link #startInChildJvm()}).
+         */
+        public Builder saslUsers(Map<String, String> usersAndPasswords) {
+            usersAndPasswords.forEach((user, password) -> {
+                if (!user.matches("[A-Za-z0-9._-]+") || user.equals(SUPER_USER)) {
+                    throw new IllegalArgumentException("SASL user names are [A-Za-z0-9._-]+ and not " + SUPER_USER
+                            + ", got " + user);
+                }
+                saslUsers.put(user, checkJaasValue(password));
+            });
+            return this;
+        }
+
+        /**
+         * KRaft's {@code StandardAuthorizer}: nothing is allowed without an ACL, except to the super user
+         * ({@value EmbeddedKafka#SUPER_USER} with SASL; without SASL every client is {@code User:ANONYMOUS}, which
+         * then is the super user).
+         */
+        public Builder standardAuthorizer() {
+            this.standardAuthorizer = true;
+            return this;
         }
 
         /** Use a fresh temporary directory, deleted on close (the default). */
@@ -634,6 +762,9 @@ public final class EmbeddedKafka implements AutoCloseable {
 
         /** Starts the broker in a child JVM and waits for its bootstrap address. */
         public EmbeddedKafkaProcess startInChildJvm() {
+            if (!saslUsers.isEmpty()) {
+                throw new IllegalStateException("SASL users are supported for a broker in this JVM only");
+            }
             return EmbeddedKafkaProcess.start(List.copyOf(jvmOptions), toArgs(), startupTimeout);
         }
 
@@ -654,6 +785,9 @@ public final class EmbeddedKafka implements AutoCloseable {
             }
             args.add("--startup-timeout-ms");
             args.add(Long.toString(startupTimeout.toMillis()));
+            if (standardAuthorizer) {
+                args.add("--standard-authorizer");
+            }
             brokerProperties.forEach((k, v) -> {
                 args.add("--property");
                 args.add(k + "=" + v);
@@ -672,6 +806,10 @@ public final class EmbeddedKafka implements AutoCloseable {
                     case "--controller-port" -> b.controllerPort(Integer.parseInt(required(a, value)));
                     case "--startup-timeout-ms" ->
                             b.startupTimeout(Duration.ofMillis(Long.parseLong(required(a, value))));
+                    case "--standard-authorizer" -> {
+                        b.standardAuthorizer();
+                        i--; // no value
+                    }
                     case "--property" -> {
                         String kv = required(a, value);
                         int eq = kv.indexOf('=');
@@ -682,7 +820,7 @@ public final class EmbeddedKafka implements AutoCloseable {
                     }
                     default -> throw new IllegalArgumentException("Unknown argument " + a + "; usage: "
                             + "[--data-dir DIR] [--port N] [--controller-port N] [--startup-timeout-ms MS] "
-                            + "[--property key=value]...");
+                            + "[--standard-authorizer] [--property key=value]...");
                 }
                 i++;
             }
@@ -709,7 +847,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     /**
      * Runs a broker in this JVM until stdin is closed (or reads {@code stop}) or the JVM gets SIGTERM. Prints
      * {@code EMBEDDED_KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:<port>} on stdout once the broker answers. Arguments:
-     * {@code [--data-dir DIR] [--port N] [--controller-port N] [--startup-timeout-ms MS]
+     * {@code [--data-dir DIR] [--port N] [--controller-port N] [--startup-timeout-ms MS] [--standard-authorizer]
      * [--property key=value]...}. Returns normally (no {@code System.exit}) after a stdin-triggered stop, so the
      * JVM exits only if the broker left no non-daemon thread behind.
      */

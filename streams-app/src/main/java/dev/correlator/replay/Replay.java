@@ -20,13 +20,13 @@ import dev.correlator.app.GroupOffsets;
 import dev.correlator.app.TopicSetup;
 import dev.correlator.avro.CorrelationRecord;
 import dev.correlator.avro.Outage;
+import dev.correlator.config.ClientProperties;
 import dev.correlator.engine.EngineSettings;
 import dev.correlator.scenario.ScenarioRunner;
 import dev.correlator.topics.TopicNames;
 import dev.correlator.topics.TopicSpec;
 import dev.correlator.topics.Topics;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.KafkaStreams;
@@ -100,7 +100,6 @@ public final class Replay {
         TopicNames names = new TopicNames(live.inputPrefix(), outputPrefix);
         String liveId = liveProps.getProperty(StreamsConfig.APPLICATION_ID_CONFIG);
         String appId = liveId + "-replay-" + outputPrefix.replaceAll("[^A-Za-z0-9._-]", "");
-        String bootstrap = liveProps.getProperty(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG);
         if (names.of(Topics.CORRELATIONS).equals(live.of(Topics.CORRELATIONS))) {
             throw new IllegalArgumentException("a replay needs its own output topics: give a non-empty --output-prefix");
         }
@@ -111,7 +110,7 @@ public final class Replay {
         Map<TopicPartition, Long> startOffsets = new HashMap<>();
         Map<TopicPartition, Long> stopOffsets = new HashMap<>();
         List<String> inputs = names.inputs();
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+        try (Admin admin = Admin.create(ClientProperties.from(liveProps))) {
             Set<String> existing = admin.listTopics().names().get();
             List<String> missing = inputs.stream().filter(t -> !existing.contains(t)).toList();
             if (!missing.isEmpty()) {
@@ -138,7 +137,7 @@ public final class Replay {
                     .get(names.of(Topics.SERVICE_PINGS)).partitions().size();
             short replication = (short) admin.describeTopics(List.of(names.of(Topics.SERVICE_PINGS))).allTopicNames().get()
                     .get(names.of(Topics.SERVICE_PINGS)).partitions().get(0).replicas().size();
-            TopicSetup.createMissing(bootstrap, names, partitions, replication);
+            TopicSetup.createMissing(liveProps, names, partitions, replication);
             Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
             startOffsets.forEach((tp, offset) -> commit.put(tp, new OffsetAndMetadata(offset)));
             admin.alterConsumerGroupOffsets(appId, commit).all().get();
@@ -158,12 +157,12 @@ public final class Replay {
         props.put(EngineSettings.PREFIX + "input.until", to.toString());
         try (CorrelatorApp app = new CorrelatorApp(props)) {
             app.start();
-            awaitDone(bootstrap, appId, app, inputs, stopOffsets, startOffsets, total);
+            awaitDone(props, appId, app, inputs, stopOffsets, startOffsets, total);
         } finally {
             Directories.deleteRecursively(stateDir);
         }
         Map<String, Long> readPerTopic = new TreeMap<>();
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+        try (Admin admin = Admin.create(ClientProperties.from(props))) {
             Map<TopicPartition, Long> committed = GroupOffsets.committed(admin, appId);
             startOffsets.forEach((tp, start) -> readPerTopic.merge(tp.topic(),
                     Math.max(0, committed.getOrDefault(tp, start) - start), Long::sum));
@@ -181,13 +180,13 @@ public final class Replay {
         return new Summary(appId, names, readPerTopic, outages, verdicts, result.took(), result);
     }
 
-    private void awaitDone(String bootstrap, String appId, CorrelatorApp app, List<String> inputs,
+    private void awaitDone(Properties props, String appId, CorrelatorApp app, List<String> inputs,
                            Map<TopicPartition, Long> stopOffsets, Map<TopicPartition, Long> startOffsets, long total)
             throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         long lastReport = 0;
         int doneRounds = 0;
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+        try (Admin admin = Admin.create(ClientProperties.from(props))) {
             while (true) {
                 if (app.state().hasCompletedShutdown() || app.state() == KafkaStreams.State.ERROR) {
                     throw new IllegalStateException("the replay engine stopped unexpectedly (" + app.state() + ")");

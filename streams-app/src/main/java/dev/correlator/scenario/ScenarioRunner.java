@@ -23,6 +23,7 @@ import dev.correlator.app.GroupOffsets;
 import dev.correlator.avro.CorrelationRecord;
 import dev.correlator.avro.Outage;
 import dev.correlator.avro.OutageAttribution;
+import dev.correlator.config.ClientProperties;
 import dev.correlator.config.ConfigLoader;
 import dev.correlator.kafka.StreamsTestSettings;
 import dev.correlator.serde.AvroSerde;
@@ -31,7 +32,6 @@ import dev.correlator.topics.TopicSpec;
 import dev.correlator.topics.Topics;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -107,7 +107,6 @@ public final class ScenarioRunner {
 
     public Result run(List<ScenarioRecord> records) throws Exception {
         long started = System.nanoTime();
-        String bootstrap = baseProps.getProperty(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG);
         String appId = baseProps.getProperty("correlator.scenario.application.id", "correlator-scenario-" + UUID.randomUUID());
         Path stateDir = Files.createTempDirectory("correlator-scenario-state");
         Properties props = new Properties();
@@ -117,18 +116,18 @@ public final class ScenarioRunner {
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
 
         TopicNames names = TopicNames.fromProperties(props);
-        Map<TopicPartition, Long> startAt = outputEnds(bootstrap, names);
+        Map<TopicPartition, Long> startAt = outputEnds(props, names);
         produce(records, props, names);
         progress.accept("produced " + records.size() + " records " + describe(records) + "; running the engine (application.id " + appId + ")");
         try (CorrelatorApp app = new CorrelatorApp(props)) {
             app.start();
-            awaitQuiescent(bootstrap, appId, app, names);
+            awaitQuiescent(props, appId, app, names);
         } finally {
             Directories.deleteRecursively(stateDir);
         }
         if (!baseProps.containsKey("correlator.scenario.application.id")) {
             // a throwaway application: its internal topics and group go (its outputs stay)
-            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            try (Admin admin = Admin.create(ClientProperties.from(props))) {
                 admin.deleteTopics(GroupOffsets.internalTopics(admin, appId)).all().get();
                 admin.deleteConsumerGroups(List.of(appId)).all().get();
             }
@@ -145,8 +144,7 @@ public final class ScenarioRunner {
             ordered.sort(Comparator.comparing(ScenarioRecord::timestamp).thenComparingInt(ScenarioRecord::lineNumber));
         }
         Map<String, Object> config = new HashMap<>(ConfigLoader.asMap(props));
-        Map<String, Object> producerConfig = new HashMap<>();
-        producerConfig.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, props.getProperty(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG));
+        Map<String, Object> producerConfig = ClientProperties.from(props);
         producerConfig.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         producerConfig.put(ProducerConfig.ACKS_CONFIG, "all");
         Map<Class<?>, AvroSerde<SpecificRecord>> serdes = new HashMap<>();
@@ -188,11 +186,11 @@ public final class ScenarioRunner {
      * Waits until the application's group has committed up to the end of every partition it reads (inputs
      * and its repartition topics), seen twice in a row so that nothing was still in flight in between.
      */
-    private void awaitQuiescent(String bootstrap, String appId, CorrelatorApp app, TopicNames names) throws Exception {
+    private void awaitQuiescent(Properties props, String appId, CorrelatorApp app, TopicNames names) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         int quietRounds = 0;
         long lastReport = 0;
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+        try (Admin admin = Admin.create(ClientProperties.from(props))) {
             while (true) {
                 if (app.state().hasCompletedShutdown() || app.state() == org.apache.kafka.streams.KafkaStreams.State.ERROR) {
                     throw new IllegalStateException("the engine stopped unexpectedly (" + app.state() + "); see the log above");
@@ -216,9 +214,9 @@ public final class ScenarioRunner {
     }
 
     /** Where the output topics end before this run, so that only this run's output is read back. */
-    private static Map<TopicPartition, Long> outputEnds(String bootstrap, TopicNames names)
+    private static Map<TopicPartition, Long> outputEnds(Properties props, TopicNames names)
             throws ExecutionException, InterruptedException {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+        try (Admin admin = Admin.create(ClientProperties.from(props))) {
             Set<String> existing = admin.listTopics().names().get();
             Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
             List<String> outputs = Topics.OUTPUTS.stream().map(names::of).filter(existing::contains).toList();
@@ -252,8 +250,7 @@ public final class ScenarioRunner {
     /** Every committed record of a topic from {@code startAt} (else the beginning) to its end as of now. */
     private static <V extends SpecificRecord> List<ConsumerRecord<String, V>> readAll(Properties props, TopicNames names,
             TopicSpec<V> topic, Map<String, Object> serdeConfig, Map<TopicPartition, Long> startAt) {
-        Map<String, Object> c = new HashMap<>();
-        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, props.getProperty(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG));
+        Map<String, Object> c = ClientProperties.from(props);
         c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, IsolationLevel.READ_COMMITTED.toString().toLowerCase());
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         AvroSerde<V> serde = AvroSerde.of(topic.valueType(), serdeConfig, false);

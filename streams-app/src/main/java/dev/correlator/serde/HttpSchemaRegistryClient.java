@@ -45,9 +45,16 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
             if (trimmed.isEmpty()) {
                 continue;
             }
-            URI uri = URI.create(trimmed.endsWith("/") ? trimmed.substring(0, trimmed.length() - 1) : trimmed);
+            URI uri;
+            try {
+                uri = URI.create(trimmed.endsWith("/") ? trimmed.substring(0, trimmed.length() - 1) : trimmed);
+            } catch (IllegalArgumentException e) {
+                // the JDK's message quotes the whole URL, password included
+                throw new IllegalArgumentException("schema.registry.url is not a valid URL: " + redact(trimmed));
+            }
             if (uri.getScheme() == null || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))) {
-                throw new IllegalArgumentException("schema.registry.url must be http(s)://... or mock://<scope>, got: " + trimmed);
+                throw new IllegalArgumentException("schema.registry.url must be http(s)://... or mock://<scope>, got: "
+                        + redact(trimmed));
             }
             if (uri.getUserInfo() != null) {
                 // decoded: a password with '@' or ':' is written percent-encoded in the URL
@@ -65,6 +72,16 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
                 : "Basic " + Base64.getEncoder().encodeToString(auth.getBytes(StandardCharsets.UTF_8));
         this.timeout = timeout;
         this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
+    }
+
+    /**
+     * {@code url} with any {@code user:password@} replaced by {@code ***@}: URLs go into messages, credentials never.
+     * The client keeps user info out of everything it reports ({@link #describe()}, errors); it logs nothing.
+     */
+    static String redact(String url) {
+        int scheme = url.indexOf("://");
+        int at = url.lastIndexOf('@');
+        return scheme >= 0 && at > scheme ? url.substring(0, scheme + 3) + "***" + url.substring(at) : url;
     }
 
     @Override

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
 
+import dev.correlator.app.Directories;
 import dev.correlator.avro.CauseClaim;
 import dev.correlator.avro.ComponentStatus;
 import dev.correlator.avro.CorrelationRecord;
@@ -268,15 +269,8 @@ final class EngineDriver implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            driver.close();
-        } finally {
-            MockSchemaRegistry.dropScope(scope);
-            try (var paths = Files.walk(stateDir)) {
-                paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
+        driver.close();
+        MockSchemaRegistry.dropScope(scope);
+        Directories.deleteRecursively(stateDir);
     }
 }

@@ -196,7 +196,9 @@ public final class KafkaClusterExtension implements BeforeAllCallback, Parameter
                     .withEnv("KAFKA_TRANSACTION_STATE_LOG_NUM_PARTITIONS", "1")
                     .withEnv("KAFKA_SHARE_COORDINATOR_STATE_TOPIC_REPLICATION_FACTOR", "1")
                     .withEnv("KAFKA_SHARE_COORDINATOR_STATE_TOPIC_MIN_ISR", "1")
-                    .withEnv("KAFKA_LOG_CLEANER_DEDUPE_BUFFER_SIZE", "2097152");
+                    .withEnv("KAFKA_LOG_CLEANER_DEDUPE_BUFFER_SIZE", "2097152")
+                    // as EmbeddedKafka: records with event times of 2021 must not fall to the 7-day retention
+                    .withEnv("KAFKA_LOG_RETENTION_MS", "-1");
             c.start();
             return new TestcontainersKafka(c);
         }
