@@ -99,7 +99,9 @@ public final class Replay {
         TopicNames live = TopicNames.fromProperties(liveProps);
         TopicNames names = new TopicNames(live.inputPrefix(), outputPrefix);
         String liveId = liveProps.getProperty(StreamsConfig.APPLICATION_ID_CONFIG);
-        String appId = liveId + "-replay-" + outputPrefix.replaceAll("[^A-Za-z0-9._-]", "");
+        // "." and not "-": the live application's internal topics are "<liveId>-...", and a reset of the live
+        // application must not take a running replay's for its own
+        String appId = liveId + ".replay." + outputPrefix.replaceAll("[^A-Za-z0-9._-]", "");
         if (names.of(Topics.CORRELATIONS).equals(live.of(Topics.CORRELATIONS))) {
             throw new IllegalArgumentException("a replay needs its own output topics: give a non-empty --output-prefix");
         }
