@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
         usageHelpWidth = 110,
         description = "Streaming incident correlation engine: detects outages from probe pings and links or "
                 + "unlinks each one to its plausible causes (provider status, datacenter events, claims).",
-        subcommands = {RunCommand.class, ScenarioCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {RunCommand.class, ScenarioCommand.class, DemoCommand.class, ImportCommand.class, PollCommand.class,
+                CommandLine.HelpCommand.class},
         footerHeading = "%nExamples:%n",
         footer = {
                 "  java -jar correlator.jar demo",
