@@ -22,6 +22,8 @@ import picocli.CommandLine.Command;
                 "      run the live engine against a cluster",
                 "  CORRELATOR_BOOTSTRAP_SERVERS=kafka:9092 java -jar correlator.jar run --config app.properties",
                 "      the same with config from a file and the environment (flags win over both)",
+                "  java -jar correlator.jar import statuspage --provider github --to-scenario github-summary-2024.jsonl.gz",
+                "      a provider's recorded Statuspage polls as scenario status lines (or, without --to-scenario, to Kafka)",
                 "  java -jar correlator.jar help run"})
 public final class CorrelatorCli {
 
