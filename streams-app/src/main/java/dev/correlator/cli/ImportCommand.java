@@ -44,9 +44,8 @@ final class ImportCommand {
                     throw new IllegalArgumentException("cannot read " + file.toAbsolutePath());
                 }
             }
-            StatuspageOptions.Run run = options.open();
             StatuspageImporter.Summary summary;
-            try (var sink = run.sink()) {
+            try (StatuspageOptions.Run run = options.open()) {
                 summary = run.importer().importFiles(files);
             }
             options.printSummary(summary);

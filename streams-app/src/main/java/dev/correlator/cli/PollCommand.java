@@ -60,7 +60,7 @@ final class PollCommand {
             }, "statuspage-poll-shutdown");
             Runtime.getRuntime().addShutdownHook(onSigint);
             try {
-                try (var sink = run.sink()) {
+                try (run) {
                     poller.run();
                 }
                 options.printSummary(run.importer().summary());

@@ -31,7 +31,7 @@ final class StatuspageOptions {
     @Mixin
     ConnectionOptions connection;
 
-    /** An importer writing where the options say; the caller closes the sink. */
+    /** An importer writing where the options say; the caller closes it. */
     Run open() {
         Properties props = connection.load();
         PrintStream err = System.err;
@@ -52,6 +52,11 @@ final class StatuspageOptions {
         (toScenario ? System.err : System.out).println("statuspage " + provider + ": " + summary.describe());
     }
 
-    record Run(StatusSink sink, StatuspageImporter importer) {
+    /** An importer and its sink; closing flushes the sink (and fails if records could not be written). */
+    record Run(StatusSink sink, StatuspageImporter importer) implements AutoCloseable {
+        @Override
+        public void close() {
+            sink.close();
+        }
     }
 }
