@@ -112,6 +112,7 @@ public final class KafkaStatusSink implements StatusSink {
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         config.remove(ConsumerConfig.GROUP_ID_CONFIG);
         config.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false); // asking for a missing topic must not create it
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"); // whatever resets the position: from the start
         Set<ProviderStatusUpdate> present = new HashSet<>();
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
                 new ByteArrayDeserializer())) {

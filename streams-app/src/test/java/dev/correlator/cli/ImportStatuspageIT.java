@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.GZIPInputStream;
@@ -25,6 +26,7 @@ import dev.correlator.statuspage.StatuspageDeriver;
 import dev.correlator.statuspage.StatuspageImporter;
 import dev.correlator.testing.KafkaCluster;
 import dev.correlator.testing.KafkaClusterExtension;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -154,22 +156,32 @@ class ImportStatuspageIT {
         return out;
     }
 
-    /** Every record of the topic, decoded, in partition then offset order. */
-    private List<ConsumerRecord<String, ProviderStatusUpdate>> readTopic() {
+    /**
+     * Every record of the topic, decoded, in partition then offset order: as many as the broker's end offsets
+     * (asked of the Admin client, apart from the consumer) say the topic holds.
+     */
+    private List<ConsumerRecord<String, ProviderStatusUpdate>> readTopic() throws Exception {
+        List<TopicPartition> partitions = List.of(new TopicPartition(topic, 0), new TopicPartition(topic, 1));
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        partitions.forEach(tp -> latest.put(tp, OffsetSpec.latest()));
+        long total = 0;
+        for (var info : kafka.admin().listOffsets(latest).all().get().values()) {
+            total += info.offset();
+        }
         AvroSerde<ProviderStatusUpdate> serde = AvroSerde.of(ProviderStatusUpdate.class,
                 Map.of(AvroSerdeConfig.SCHEMA_REGISTRY_URL, registry), false);
         List<ConsumerRecord<String, ProviderStatusUpdate>> out = new ArrayList<>();
         try (KafkaConsumer<String, ProviderStatusUpdate> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new StringDeserializer(), serde.deserializer())) {
-            List<TopicPartition> partitions = List.of(new TopicPartition(topic, 0), new TopicPartition(topic, 1));
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(), serde.deserializer())) {
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
-            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < ends.get(tp))) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (out.size() < total && System.nanoTime() < deadline) {
                 consumer.poll(Duration.ofMillis(200)).forEach(out::add);
             }
         }
+        assertThat(out).as("records read of the %d the topic holds", total).hasSize((int) total);
         out.sort(java.util.Comparator.comparingInt(ConsumerRecord<String, ProviderStatusUpdate>::partition)
                 .thenComparingLong(ConsumerRecord::offset));
         return out;
