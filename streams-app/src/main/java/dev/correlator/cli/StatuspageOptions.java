@@ -40,7 +40,7 @@ final class StatuspageOptions {
             sink = new ScenarioSink(new PrintStream(System.out, true, StandardCharsets.UTF_8));
         } else {
             KafkaStatusSink kafka = KafkaStatusSink.open(props, provider);
-            err.println("provider-status already holds " + kafka.presentAtStart() + " records of " + provider);
+            err.println(kafka.topic() + " already holds " + kafka.presentAtStart() + " records of " + provider);
             sink = kafka;
         }
         StatuspageDeriver deriver = new StatuspageDeriver(provider, ComponentMapping.forProvider(provider, props));

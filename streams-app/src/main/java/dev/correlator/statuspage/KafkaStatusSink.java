@@ -70,6 +70,11 @@ public final class KafkaStatusSink implements StatusSink {
                 new KafkaProducer<>(config, new StringSerializer(), serde.serializer()));
     }
 
+    /** The topic written to, prefix included. */
+    public String topic() {
+        return topic;
+    }
+
     /** How many records of the provider the topic held when the sink opened. */
     public int presentAtStart() {
         return presentAtStart;

@@ -56,6 +56,7 @@ public final class SnapshotParser {
                 throw new SnapshotException("no polledAt, and no page.updated_at to stand in for it");
             }
         }
+        polledAt = polledAt.truncatedTo(ChronoUnit.MILLIS); // a clock's nanoseconds would not survive Avro
         List<Snapshot.Component> components = present(doc, "components") ? components(doc.get("components"), "") : null;
         List<Snapshot.Incident> incidents = null;
         if (present(doc, "incidents")) {

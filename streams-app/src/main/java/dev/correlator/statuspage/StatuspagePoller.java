@@ -6,6 +6,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -109,7 +110,7 @@ public final class StatuspagePoller {
             importer.problem(source, "not JSON: " + e.getOriginalMessage());
             return;
         }
-        Instant polledAt = clock.get();
+        Instant polledAt = clock.get().truncatedTo(ChronoUnit.MILLIS);
         try {
             importer.snapshot(SnapshotParser.parse(root, source + " at " + polledAt, polledAt));
         } catch (SnapshotParser.SnapshotException e) {
