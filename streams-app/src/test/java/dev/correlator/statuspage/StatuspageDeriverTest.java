@@ -131,6 +131,19 @@ class StatuspageDeriverTest {
         assertThat(summary.problems()).singleElement().asString().startsWith("cut.jsonl.gz:").contains("cannot read");
     }
 
+    @Test
+    void pollTimesAreMillisecondsLikeEveryOtherTime() throws Exception {
+        Snapshot s = SnapshotParser.parse(SnapshotReader.MAPPER.readTree("{\"components\": [], \"incidents\": []}"),
+                "poll 1", t("2024-01-01T00:00:00.123456789Z"));
+        assertThat(s.polledAt()).isEqualTo("2024-01-01T00:00:00.123Z");
+        assertThat(s.openIncidentsOnly()).isTrue();
+        Snapshot line = SnapshotParser.parse(SnapshotReader.MAPPER.readTree(
+                "{\"polledAt\": \"2024-01-02T07:52:34+01:00\", \"summary\": {\"incidents\": []}}"), "l", null);
+        assertThat(line.polledAt()).isEqualTo("2024-01-02T06:52:34Z");
+        assertThat(line.components()).isNull();
+        assertThat(line.openIncidentsOnly()).isFalse(); // an incidents document: resolved ones are listed too
+    }
+
     static Path[] products() {
         return new Path[] {resource("digitalocean-products/01-baseline.json"),
                 resource("digitalocean-products/02-incident-opens.json"),
