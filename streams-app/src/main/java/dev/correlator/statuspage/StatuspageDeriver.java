@@ -243,7 +243,6 @@ public final class StatuspageDeriver {
                 if (open.contains(id) || state == null || state.closed) {
                     continue;
                 }
-                Instant at = snapshot.polledAt();
                 Instant latest = null;
                 for (Leaf leaf : state.leaves.values()) {
                     Snapshot.Component c = leaf.id() == null ? null : components.get(leaf.id());
@@ -253,7 +252,7 @@ public final class StatuspageDeriver {
                         latest = c.updatedAt();
                     }
                 }
-                resolution(state.last, state.leaves, latest != null ? latest : at, out);
+                resolution(state.last, state.leaves, latest != null ? latest : snapshot.polledAt(), out);
                 state.closed = true;
             }
         }
