@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
         description = "Streaming incident correlation engine: detects outages from probe pings and links or "
                 + "unlinks each one to its plausible causes (provider status, datacenter events, claims).",
         subcommands = {RunCommand.class, ScenarioCommand.class, ReplayCommand.class, ResetCommand.class, DemoCommand.class,
+                ImportCommand.class, PollCommand.class,
                 CommandLine.HelpCommand.class},
         footerHeading = "%nExamples:%n",
         footer = {
@@ -24,6 +25,8 @@ import picocli.CommandLine.Command;
                 "      the same with config from a file and the environment (flags win over both)",
                 "  java -jar correlator.jar replay --from 2021-04-06T06:00:00Z --to 2021-04-06T12:00:00Z --bootstrap-servers kafka:9092",
                 "      re-run a historical window into replay-<timestamp>-* topics",
+                "  java -jar correlator.jar import statuspage --provider github --to-scenario github-summary-2024.jsonl.gz",
+                "      a provider's recorded Statuspage polls as scenario status lines (or, without --to-scenario, to Kafka)",
                 "  java -jar correlator.jar help run"})
 public final class CorrelatorCli {
 
