@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 
 import dev.correlator.avro.ProviderStatusUpdate;
+import dev.correlator.config.ClientProperties;
 import dev.correlator.config.ConfigLoader;
 import dev.correlator.serde.AvroSerde;
 import dev.correlator.topics.TopicNames;
@@ -63,7 +64,7 @@ public final class KafkaStatusSink implements StatusSink {
         Map<String, Object> serdeConfig = ConfigLoader.asMap(props);
         AvroSerde<ProviderStatusUpdate> serde = AvroSerde.of(ProviderStatusUpdate.class, serdeConfig, false);
         Set<ProviderStatusUpdate> present = readPresent(props, topic, provider, serde);
-        Map<String, Object> config = clientConfig(props, ProducerConfig.configNames());
+        Map<String, Object> config = clientConfig(props);
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         return new KafkaStatusSink(topic, provider, present,
@@ -112,7 +113,7 @@ public final class KafkaStatusSink implements StatusSink {
     /** Every committed record of {@code provider} in {@code topic}, from the beginning to the end as of now. */
     static Set<ProviderStatusUpdate> readPresent(Properties props, String topic, String provider,
                                                  AvroSerde<ProviderStatusUpdate> serde) {
-        Map<String, Object> config = clientConfig(props, ConsumerConfig.configNames());
+        Map<String, Object> config = clientConfig(props);
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, IsolationLevel.READ_COMMITTED.toString().toLowerCase());
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         config.remove(ConsumerConfig.GROUP_ID_CONFIG);
@@ -144,14 +145,8 @@ public final class KafkaStatusSink implements StatusSink {
         return present;
     }
 
-    /** The Kafka client settings among the layered properties (bootstrap servers, security...). */
-    private static Map<String, Object> clientConfig(Properties props, Set<String> names) {
-        Map<String, Object> config = new HashMap<>();
-        for (String key : props.stringPropertyNames()) {
-            if (names.contains(key)) {
-                config.put(key, props.getProperty(key));
-            }
-        }
-        return config;
+    /** The connection settings (bootstrap servers, security) of the layered properties, as every client of the app. */
+    private static Map<String, Object> clientConfig(Properties props) {
+        return new HashMap<>(ClientProperties.from(props));
     }
 }
