@@ -19,6 +19,7 @@ import dev.correlator.avro.internal.OutageFacts;
 import dev.correlator.avro.internal.PingBucket;
 import dev.correlator.avro.internal.ServiceInput;
 import dev.correlator.avro.internal.ServiceOutput;
+import dev.correlator.errors.DeadLetterMetrics;
 import dev.correlator.topics.CorrelatorSerdes;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
@@ -120,6 +121,7 @@ public final class ServiceProcessor implements Processor<String, ServiceInput, S
         long at = ping.getAt().toEpochMilli();
         long windowStart = Math.floorDiv(at, window) * window;
         if (windowStart + window + settings.grace().toMillis() <= context.currentStreamTimeMs()) {
+            DeadLetterMetrics.recordLate(context.metrics(), context.recordMetadata().map(m -> m.topic()).orElse("service-pings"));
             context.forward(new Record<>(ping.getService(), ServiceOutput.newBuilder().setLatePing(ping).build(),
                     record.timestamp()));
             return;

@@ -23,8 +23,24 @@ public final class DeadLetterMetrics {
     public static final String GROUP = "correlator-metrics";
     public static final String TOTAL = "dead-lettered-records-total";
     public static final String RATE = "dead-lettered-records-rate";
+    public static final String LATE_TOTAL = "late-records-total";
 
     private DeadLetterMetrics() {
+    }
+
+    /**
+     * Counts one record later than the grace period ({@value #LATE_TOTAL}, tagged {@code thread-id} and
+     * {@code topic}): it went to the late-records topic instead of a window.
+     */
+    public static void recordLate(StreamsMetrics metrics, String topic) {
+        String thread = Thread.currentThread().getName();
+        Sensor sensor = metrics.addSensor("correlator.late." + thread + "." + topic, Sensor.RecordingLevel.INFO);
+        Map<String, String> tags = new LinkedHashMap<>();
+        tags.put("thread-id", thread);
+        tags.put("topic", topic);
+        sensor.add(new MetricName(LATE_TOTAL, GROUP, "Records later than the grace period, sent to the late-records topic", tags),
+                new CumulativeCount());
+        sensor.record();
     }
 
     /** Counts one record; {@code metrics} is the task's ({@code context.metrics()}). */

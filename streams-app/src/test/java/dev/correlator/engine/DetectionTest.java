@@ -88,6 +88,8 @@ class DetectionTest {
         assertThat(outages).extracting(Outage::getStart).containsOnly(min(1));
         List<ServicePing> late = engine.latePings();
         assertThat(late).hasSize(1);
+        assertThat(engine.metrics().entrySet()).filteredOn(e -> e.getKey().name().equals("late-records-total"))
+                .extracting(e -> e.getValue().metricValue()).containsExactly(1.0);
         assertThat(late.get(0).getAt()).isEqualTo(min(4).plusSeconds(1));
     }
 
