@@ -1,0 +1,494 @@
+package dev.correlator.bench;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.correlator.app.CorrelatorApp;
+import dev.correlator.app.Directories;
+import dev.correlator.app.GroupOffsets;
+import dev.correlator.avro.ServicePing;
+import dev.correlator.config.ConfigLoader;
+import dev.correlator.kafka.EmbeddedKafka;
+import dev.correlator.kafka.EmbeddedKafkaProcess;
+import dev.correlator.serde.AvroSerde;
+import dev.correlator.serde.AvroSerdeConfig;
+import dev.correlator.topics.TopicNames;
+import dev.correlator.topics.TopicSpec;
+import dev.correlator.topics.Topics;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import dev.correlator.kafka.StreamsTestSettings;
+
+/**
+ * The end-to-end benchmark: generated load ({@link LoadGenerator}) on a real broker with the real serde; the
+ * producer-only rate; baseline B (a pass-through Kafka Streams app copying pings, exactly-once v2); engine E (the
+ * full correlation topology) over the same input; records/s of each and E/B in the same run. Writes
+ * {@code bench-result.json} and {@code bench-result.md} to {@code --out} and prints the summary line last.
+ *
+ * <p>Options (all optional): {@code --services N --probes N --interval-s N --duration-min N --seed N
+ * --partitions N --commit-interval-ms N --broker child|in-process --out DIR --timeout-s N}.
+ */
+public final class BenchMain {
+
+    public static final String BASELINE_OUTPUT = "bench-pings-copy";
+
+    /** Options of one run. */
+    public record Options(LoadGenerator.Params load, int partitions, long commitIntervalMs, boolean childJvmBroker,
+                          Path out, Duration timeout) {
+
+        public static Options parse(String... args) {
+            LoadGenerator.Params load = LoadGenerator.Params.defaults();
+            int partitions = 4;
+            long commitMs = 100;
+            boolean child = true;
+            Path out = Path.of("target");
+            Duration timeout = Duration.ofMinutes(30);
+            long seed = load.seed();
+            int probes = load.probes();
+            Duration interval = load.interval();
+            for (int i = 0; i < args.length; i++) {
+                String a = args[i];
+                if (a.isBlank()) {
+                    continue;
+                }
+                if (i + 1 >= args.length) {
+                    throw new IllegalArgumentException("missing value after " + a);
+                }
+                String v = args[++i];
+                switch (a) {
+                    case "--services" -> load = load.withServices(Integer.parseInt(v));
+                    case "--probes" -> probes = Integer.parseInt(v);
+                    case "--interval-s" -> interval = Duration.ofSeconds(Long.parseLong(v));
+                    case "--duration-min" -> load = load.withDuration(Duration.ofSeconds((long) (Double.parseDouble(v) * 60)));
+                    case "--seed" -> seed = Long.parseLong(v);
+                    case "--partitions" -> partitions = Integer.parseInt(v);
+                    case "--commit-interval-ms" -> commitMs = Long.parseLong(v);
+                    case "--broker" -> child = switch (v) {
+                        case "child" -> true;
+                        case "in-process" -> false;
+                        default -> throw new IllegalArgumentException("--broker child|in-process, got " + v);
+                    };
+                    case "--out" -> out = Path.of(v);
+                    case "--timeout-s" -> timeout = Duration.ofSeconds(Long.parseLong(v));
+                    default -> throw new IllegalArgumentException("unknown option " + a
+                            + " (--services --probes --interval-s --duration-min --seed --partitions --commit-interval-ms"
+                            + " --broker child|in-process --out DIR --timeout-s)");
+                }
+            }
+            return new Options(load.with(seed, probes, interval), partitions, commitMs, child, out, timeout);
+        }
+    }
+
+    /** One measured phase. */
+    public record Phase(String name, long records, double seconds, double recordsPerSecond, double secondsToRunning) {
+    }
+
+    private final Options options;
+    private final PrintStream log;
+
+    public BenchMain(Options options, PrintStream log) {
+        this.options = options;
+        this.log = log;
+    }
+
+    public static void main(String[] args) throws Exception {
+        Options options = Options.parse(args);
+        Map<String, Object> result = new BenchMain(options, System.err).run();
+        System.out.println(summaryLine(result));
+        System.exit(0); // Kafka client threads of closed clients may linger; the results are written
+    }
+
+    /** Runs the benchmark, writes the JSON and Markdown results, returns the JSON's content. */
+    public Map<String, Object> run() throws Exception {
+        LoadGenerator gen = new LoadGenerator(options.load());
+        LoadGenerator.Summary summary = gen.summary();
+        log.printf(Locale.ROOT, "load: %s%n", summary);
+        EmbeddedKafkaProcess child = null;
+        EmbeddedKafka inProcess = null;
+        Path stateRoot = Files.createTempDirectory("correlator-bench-state");
+        try {
+            EmbeddedKafka.Builder builder = EmbeddedKafka.builder()
+                    // generated event time is in the past: keep the broker from deleting it by time retention
+                    .brokerProperty("log.retention.ms", "-1");
+            String bootstrap;
+            if (options.childJvmBroker()) {
+                child = builder.childJvmOptions("-Xmx1g").startInChildJvm();
+                bootstrap = child.bootstrapServers();
+            } else {
+                inProcess = builder.start();
+                bootstrap = inProcess.bootstrapServers();
+            }
+            log.println("broker: " + bootstrap + (options.childJvmBroker() ? " (child JVM)" : " (in process)"));
+            Properties base = ConfigLoader.defaults();
+            base.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+            base.put(AvroSerdeConfig.SCHEMA_REGISTRY_URL, "mock://bench-" + UUID.randomUUID());
+            base.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, Long.toString(options.commitIntervalMs()));
+            base.put(StreamsConfig.restoreConsumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), "10");
+            TopicNames names = TopicNames.DEFAULT;
+            createTopics(base, names);
+
+            Phase producer = produce(gen, base, names);
+            log.println("producer: " + producer);
+            long pingInputs = summary.pings() + options.partitions();
+            long streamInputs = Topics.INPUTS.stream().filter(t -> !t.compacted()).count();
+            long allInputs = summary.total() + options.partitions() * streamInputs; // + one watermark per stream input partition
+            Phase baseline = runBaseline(base, names, stateRoot, pingInputs);
+            log.println("baseline: " + baseline);
+            Phase engine = runEngine(base, names, stateRoot, allInputs);
+            log.println("engine: " + engine);
+            long outages = countRecords(base, names.of(Topics.OUTAGES));
+            long correlations = countRecords(base, names.of(Topics.CORRELATIONS));
+            log.println("engine output: " + outages + " outage records, " + correlations + " correlation records");
+
+            Map<String, Object> result = result(summary, producer, baseline, engine, outages, correlations);
+            write(result);
+            return result;
+        } finally {
+            if (child != null) {
+                child.close();
+            }
+            if (inProcess != null) {
+                inProcess.close();
+            }
+            Directories.deleteRecursively(stateRoot);
+        }
+    }
+
+    private void createTopics(Properties base, TopicNames names) throws Exception {
+        try (Admin admin = Admin.create(clientConfig(base))) {
+            List<NewTopic> topics = new ArrayList<>(names.newTopics(options.partitions(), (short) 1));
+            topics.add(new NewTopic(BASELINE_OUTPUT, options.partitions(), (short) 1));
+            EmbeddedKafka.createTopics(admin, topics, Duration.ofSeconds(60));
+        }
+    }
+
+    private static Map<String, Object> clientConfig(Properties base) {
+        Map<String, Object> c = new HashMap<>();
+        c.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, base.getProperty(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG));
+        return c;
+    }
+
+    /** Produces everything with the real serde; the rate is over all records, from the first send to the flush. */
+    private Phase produce(LoadGenerator gen, Properties base, TopicNames names) {
+        Map<String, Object> serdeConfig = ConfigLoader.asMap(base);
+        Map<String, Object> config = clientConfig(base);
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        config.put(ProducerConfig.BATCH_SIZE_CONFIG, 64 * 1024);
+        Map<Class<?>, AvroSerde<SpecificRecord>> serdes = new HashMap<>();
+        AtomicLong count = new AtomicLong();
+        long last;
+        long started = System.nanoTime();
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer())) {
+            long[] maxTs = {0};
+            gen.forEach(false, g -> {
+                AvroSerde<SpecificRecord> serde = serdes.computeIfAbsent(g.value().getClass(), t -> serde(t, serdeConfig));
+                String topic = names.of(g.topic());
+                producer.send(new ProducerRecord<>(topic, null, g.timestampMs(), g.key(), serde.serializer().serialize(topic, g.value())));
+                maxTs[0] = Math.max(maxTs[0], g.timestampMs());
+                count.incrementAndGet();
+            });
+            producer.flush();
+            last = maxTs[0];
+            double seconds = (System.nanoTime() - started) / 1e9;
+            // one watermark per partition of each stream input: stream time passes every window, all of them close
+            long watermark = last + Duration.ofDays(1).toMillis();
+            for (TopicSpec<?> topic : Topics.INPUTS) {
+                if (topic.compacted()) {
+                    continue;
+                }
+                for (int partition = 0; partition < options.partitions(); partition++) {
+                    RecordHeaders headers = new RecordHeaders();
+                    headers.add(Topics.WATERMARK_HEADER, new byte[0]);
+                    producer.send(new ProducerRecord<>(names.of(topic), partition, watermark, null, null, headers));
+                }
+            }
+            producer.flush();
+            return new Phase("producer", count.get(), seconds, count.get() / seconds, 0);
+        }
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static AvroSerde<SpecificRecord> serde(Class<?> type, Map<String, Object> config) {
+        return (AvroSerde<SpecificRecord>) (AvroSerde) AvroSerde.of((Class) type, config, false);
+    }
+
+    private Properties streamsProps(Properties base, String appId, Path stateRoot) {
+        Properties p = new Properties();
+        p.putAll(base);
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, appId);
+        p.put(StreamsConfig.STATE_DIR_CONFIG, stateRoot.resolve(appId).toString());
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        return p;
+    }
+
+    /** B: pings in, the same pings out, through the same serde, exactly-once v2, same partitions and commit interval. */
+    private Phase runBaseline(Properties base, TopicNames names, Path stateRoot, long inputs) throws Exception {
+        String appId = "bench-baseline-" + UUID.randomUUID();
+        Properties props = streamsProps(base, appId, stateRoot);
+        AvroSerde<ServicePing> serde = AvroSerde.of(ServicePing.class, ConfigLoader.asMap(base), false);
+        StreamsBuilder builder = new StreamsBuilder();
+        builder.stream(names.of(Topics.SERVICE_PINGS), Consumed.with(Serdes.String(), serde).withName("baseline-source"))
+                .filter((k, v) -> v != null, Named.as("baseline-drop-watermarks"))
+                .to(BASELINE_OUTPUT, Produced.with(Serdes.String(), serde).withName("baseline-sink"));
+        KafkaStreams streams = new KafkaStreams(builder.build(props), props);
+        long[] running = {0};
+        streams.setStateListener((now, before) -> {
+            if (now == KafkaStreams.State.RUNNING && running[0] == 0) {
+                running[0] = System.nanoTime();
+            }
+        });
+        long started = System.nanoTime();
+        try {
+            streams.start();
+            double seconds = awaitNoLag(base, appId, List.of(names.of(Topics.SERVICE_PINGS)), streams::state, started);
+            return new Phase("baseline", inputs, seconds, inputs / seconds, toRunning(started, running[0]));
+        } finally {
+            StreamsTestSettings.closeAndLeaveGroup(streams);
+        }
+    }
+
+    /** E: the full topology as {@code correlator run} builds it. */
+    private Phase runEngine(Properties base, TopicNames names, Path stateRoot, long inputs) throws Exception {
+        String appId = "bench-engine-" + UUID.randomUUID();
+        Properties props = streamsProps(base, appId, stateRoot);
+        long[] running = {0};
+        long started = System.nanoTime();
+        try (CorrelatorApp app = new CorrelatorApp(props)) {
+            app.start();
+            Thread watcher = new Thread(() -> {
+                try {
+                    if (app.awaitRunning(options.timeout())) {
+                        running[0] = System.nanoTime();
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "bench-running-watcher");
+            watcher.setDaemon(true);
+            watcher.start();
+            double seconds = awaitNoLag(base, appId, names.inputs(), app::state, started);
+            watcher.join(1000);
+            return new Phase("engine", inputs, seconds, inputs / seconds, toRunning(started, running[0]));
+        }
+    }
+
+    private static double toRunning(long started, long running) {
+        return running == 0 ? Double.NaN : (running - started) / 1e9;
+    }
+
+    /**
+     * Seconds from {@code started} until the group has committed the end of every input and repartition
+     * partition, seen twice in a row (the first of the two counts).
+     */
+    private double awaitNoLag(Properties base, String appId, List<String> inputs,
+                              java.util.function.Supplier<KafkaStreams.State> state, long started) throws Exception {
+        long deadline = started + options.timeout().toNanos();
+        long firstZero = 0;
+        long lastReport = System.nanoTime();
+        try (Admin admin = Admin.create(clientConfig(base))) {
+            while (true) {
+                KafkaStreams.State s = state.get();
+                if (s == KafkaStreams.State.ERROR || s.hasCompletedShutdown()) {
+                    throw new IllegalStateException(appId + " stopped unexpectedly (" + s + ")");
+                }
+                long lag = GroupOffsets.lag(admin, appId, inputs);
+                long now = System.nanoTime();
+                if (lag == 0) {
+                    if (firstZero != 0) {
+                        return (firstZero - started) / 1e9;
+                    }
+                    firstZero = now;
+                } else {
+                    firstZero = 0;
+                }
+                if (now > deadline) {
+                    throw new IllegalStateException(appId + " did not finish within " + options.timeout() + " (lag " + lag + ")");
+                }
+                if (now - lastReport > Duration.ofSeconds(10).toNanos()) {
+                    log.println("  " + appId + ": " + (lag < 0 ? "starting" : lag + " records to go"));
+                    lastReport = now;
+                }
+                Thread.sleep(20);
+            }
+        }
+    }
+
+    /** Committed records on a topic (read_committed, from the beginning to the end offsets). */
+    private static long countRecords(Properties base, String topic) {
+        Map<String, Object> config = clientConfig(base);
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        long count = 0;
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < ends.get(tp)) && System.nanoTime() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    if (r.value() != null) {
+                        count++;
+                    }
+                }
+            }
+        }
+        return count;
+    }
+
+    private Map<String, Object> result(LoadGenerator.Summary summary, Phase producer, Phase baseline, Phase engine,
+                                       long outages, long correlations) {
+        LoadGenerator.Params p = options.load();
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("schema", "correlator-bench/1");
+        r.put("finishedAt", Instant.now().toString());
+        Map<String, Object> params = new LinkedHashMap<>();
+        params.put("seed", p.seed());
+        params.put("services", p.services());
+        params.put("probes", p.probes());
+        params.put("intervalSeconds", p.interval().toSeconds());
+        params.put("durationSeconds", p.duration().toSeconds());
+        params.put("eventTimeStart", p.start().toString());
+        params.put("providers", p.providers());
+        params.put("regionsPerProvider", p.regionsPerProvider());
+        params.put("datacentersPerRegion", p.datacentersPerRegion());
+        params.put("partitions", options.partitions());
+        params.put("commitIntervalMs", options.commitIntervalMs());
+        params.put("processingGuarantee", StreamsConfig.EXACTLY_ONCE_V2);
+        params.put("broker", options.childJvmBroker() ? "embedded, child JVM" : "embedded, in process");
+        r.put("params", params);
+        Map<String, Object> load = new LinkedHashMap<>();
+        load.put("pings", summary.pings());
+        load.put("hosting", summary.hostings());
+        load.put("datacenterEventRecords", summary.dcEventRecords());
+        load.put("datacenterEvents", summary.dcEvents());
+        load.put("statusRecords", summary.statusRecords());
+        load.put("claims", summary.claims());
+        load.put("downIntervals", summary.downIntervals());
+        load.put("totalRecords", summary.total());
+        r.put("load", load);
+        r.put("producer", phase(producer));
+        r.put("baseline", phase(baseline));
+        r.put("engine", phase(engine));
+        r.put("ratioEngineToBaseline", engine.recordsPerSecond() / baseline.recordsPerSecond());
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("outageRecords", outages);
+        out.put("correlationRecords", correlations);
+        r.put("engineOutput", out);
+        Map<String, Object> latency = new LinkedHashMap<>();
+        latency.put("p50Ms", null);
+        latency.put("p95Ms", null);
+        latency.put("p99Ms", null);
+        latency.put("note", "not measured yet");
+        r.put("latency", latency);
+        r.put("heap100kServicesMiB", null);
+        Map<String, Object> machine = new LinkedHashMap<>();
+        machine.put("cores", Runtime.getRuntime().availableProcessors());
+        machine.put("maxHeapMiB", Runtime.getRuntime().maxMemory() / (1024 * 1024));
+        machine.put("java", System.getProperty("java.version"));
+        machine.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
+        r.put("machine", machine);
+        return r;
+    }
+
+    private static Map<String, Object> phase(Phase p) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("records", p.records());
+        m.put("seconds", round(p.seconds(), 3));
+        m.put("recordsPerSecond", round(p.recordsPerSecond(), 1));
+        if (!Double.isNaN(p.secondsToRunning()) && p.secondsToRunning() > 0) {
+            m.put("secondsToRunning", round(p.secondsToRunning(), 3));
+            // the rate once the instance is RUNNING (startup, topic creation and the first rebalance left out)
+            m.put("recordsPerSecondAfterRunning", round(p.records() / (p.seconds() - p.secondsToRunning()), 1));
+        }
+        return m;
+    }
+
+    private static double round(double v, int digits) {
+        double f = Math.pow(10, digits);
+        return Math.round(v * f) / f;
+    }
+
+    private void write(Map<String, Object> result) throws IOException {
+        Files.createDirectories(options.out());
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+                .writeValue(options.out().resolve("bench-result.json").toFile(), result);
+        Files.writeString(options.out().resolve("bench-result.md"), markdown(result));
+        log.println("wrote " + options.out().resolve("bench-result.json") + " and bench-result.md");
+    }
+
+    @SuppressWarnings("unchecked")
+    static String markdown(Map<String, Object> r) {
+        Map<String, Object> params = (Map<String, Object>) r.get("params");
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format(Locale.ROOT, "S = %s services, P = %s probes, I = %s s, D = %s s of event time, %s partitions, "
+                        + "commit interval %s ms, exactly-once v2, %s%n%n",
+                params.get("services"), params.get("probes"), params.get("intervalSeconds"), params.get("durationSeconds"),
+                params.get("partitions"), params.get("commitIntervalMs"), params.get("broker")));
+        sb.append("| phase | input records | seconds | records/s | s to RUNNING | records/s after RUNNING |\n"
+                + "|---|---:|---:|---:|---:|---:|\n");
+        for (String name : List.of("producer", "baseline", "engine")) {
+            Map<String, Object> ph = (Map<String, Object>) r.get(name);
+            String label = switch (name) {
+                case "producer" -> "producer only";
+                case "baseline" -> "B: pass-through Streams app";
+                default -> "E: correlation engine";
+            };
+            sb.append(String.format(Locale.ROOT, "| %s | %s | %.3f | %.0f | %s | %s |%n", label, ph.get("records"),
+                    ((Number) ph.get("seconds")).doubleValue(), ((Number) ph.get("recordsPerSecond")).doubleValue(),
+                    ph.getOrDefault("secondsToRunning", "-"), ph.containsKey("recordsPerSecondAfterRunning")
+                            ? String.format(Locale.ROOT, "%.0f", ((Number) ph.get("recordsPerSecondAfterRunning")).doubleValue()) : "-"));
+        }
+        sb.append(String.format(Locale.ROOT, "%nE/B = %.2f; latency p50/p95/p99: n/a; 100k-service heap: n/a%n",
+                ((Number) r.get("ratioEngineToBaseline")).doubleValue()));
+        return sb.toString();
+    }
+
+    /** The last line printed: {@code ratio E/B = x.xx; p99 = N ms; 100k-service heap = N MiB}, with n/a for what is not measured. */
+    public static String summaryLine(Map<String, Object> r) {
+        Object p99 = ((Map<?, ?>) r.get("latency")).get("p99Ms");
+        Object heap = r.get("heap100kServicesMiB");
+        return String.format(Locale.ROOT, "ratio E/B = %.2f; p99 = %s; 100k-service heap = %s",
+                ((Number) r.get("ratioEngineToBaseline")).doubleValue(),
+                p99 == null ? "n/a" : p99 + " ms", heap == null ? "n/a" : heap + " MiB");
+    }
+}

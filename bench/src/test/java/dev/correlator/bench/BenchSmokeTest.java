@@ -1,0 +1,51 @@
+package dev.correlator.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The benchmark still runs end to end (tiny load, broker in process) and writes the fields it promises. */
+class BenchSmokeTest {
+
+    @Test
+    void generatorIsReproducible() {
+        LoadGenerator.Params params = LoadGenerator.Params.defaults().withServices(50)
+                .withDuration(java.time.Duration.ofMinutes(5));
+        List<String> a = new ArrayList<>();
+        List<String> b = new ArrayList<>();
+        new LoadGenerator(params).forEach(false, g -> a.add(g.topic().name() + g.key() + g.value()));
+        new LoadGenerator(params).forEach(false, g -> b.add(g.topic().name() + g.key() + g.value()));
+        assertThat(a).hasSize((int) new LoadGenerator(params).summary().total()).isEqualTo(b);
+        assertThat(new LoadGenerator(params).summary().dcEvents()).isPositive();
+    }
+
+    @Test
+    void runsEndToEnd(@TempDir Path out) throws Exception {
+        BenchMain.Options options = BenchMain.Options.parse("--services", "200", "--probes", "2", "--interval-s", "20",
+                "--duration-min", "6", "--partitions", "2", "--broker", "in-process", "--out", out.toString(),
+                "--timeout-s", "120");
+        Map<String, Object> result = new BenchMain(options, System.err).run();
+
+        JsonNode json = new ObjectMapper().readTree(Files.readString(out.resolve("bench-result.json")));
+        for (String phase : List.of("producer", "baseline", "engine")) {
+            assertThat(json.path(phase).path("recordsPerSecond").asDouble()).as(phase).isPositive();
+            assertThat(json.path(phase).path("records").asLong()).as(phase).isPositive();
+        }
+        assertThat(json.path("ratioEngineToBaseline").asDouble()).isPositive();
+        assertThat(json.path("load").path("pings").asLong()).isEqualTo(200L * 2 * 18);
+        assertThat(json.has("latency")).isTrue();
+        assertThat(json.has("heap100kServicesMiB")).isTrue();
+        assertThat(json.path("engineOutput").path("outageRecords").asLong()).isPositive();
+        assertThat(Files.readString(out.resolve("bench-result.md"))).contains("E/B =");
+        assertThat(BenchMain.summaryLine(result)).matches("ratio E/B = \\d+\\.\\d\\d; p99 = .*; 100k-service heap = .*");
+    }
+}
