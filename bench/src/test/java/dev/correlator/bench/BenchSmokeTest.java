@@ -7,6 +7,9 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.correlator.avro.Verdict;
+import dev.correlator.bench.jmh.SerdeBenchmark;
+import dev.correlator.bench.jmh.VerdictBenchmark;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,6 +29,24 @@ class BenchSmokeTest {
         new LoadGenerator(params).forEach(false, g -> b.add(g.topic().name() + g.key() + g.value()));
         assertThat(a).hasSize((int) new LoadGenerator(params).summary().total()).isEqualTo(b);
         assertThat(new LoadGenerator(params).summary().dcEvents()).isPositive();
+    }
+
+    @Test
+    void microbenchmarksMeasureWhatTheySay() {
+        for (String record : List.of("ServicePing", "ProviderStatusUpdate", "DatacenterEvent", "ServiceHosting",
+                "CauseClaim", "Outage", "CorrelationRecord", "OutageAttribution")) {
+            SerdeBenchmark serde = new SerdeBenchmark();
+            serde.record = record;
+            serde.setUp(); // checks the round trip
+            assertThat(serde.decode()).isEqualTo(serde.decode());
+        }
+        VerdictBenchmark verdict = new VerdictBenchmark();
+        verdict.pair = "linked-dc-event";
+        verdict.setUp();
+        assertThat(verdict.judge().verdict()).isEqualTo(Verdict.LINKED);
+        verdict.pair = "unlinked-dc-event";
+        verdict.setUp();
+        assertThat(verdict.judge().verdict()).isEqualTo(Verdict.UNLINKED);
     }
 
     @Test
