@@ -478,6 +478,10 @@ public final class EmbeddedKafka implements AutoCloseable {
         p.put("num.partitions", "1");
         p.put("default.replication.factor", "1");
         p.put("min.insync.replicas", "1");
+        // no time-based retention: records carry their event time as timestamp (the demo's are from 2021), and
+        // with the default 7 days the broker deletes every such segment at its first retention check (30 s
+        // after start, then every 5 min), so a consumer that has not read them yet silently skips them
+        p.put("log.retention.ms", "-1");
         // lighter than the defaults (128 MiB dedupe buffer, 8 io threads, 10 background threads)
         p.put("log.cleaner.dedupe.buffer.size", "2097152");
         p.put("num.io.threads", "2");

@@ -91,8 +91,29 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
             return cached;
         }
         String what = "register a schema under subject \"" + subject + "\"";
-        JsonNode answer = call("POST", "/subjects/" + encode(subject) + "/versions", schemaBody(schema), what);
+        JsonNode answer;
+        try {
+            answer = call("POST", "/subjects/" + encode(subject) + "/versions", schemaBody(schema), what);
+        } catch (SchemaRegistryException e) {
+            if (!e.isIncompatible()) {
+                throw e;
+            }
+            // Two clients registering the first version of a subject at once (engine instances starting together):
+            // Apicurio answers the loser 409 "artifact already exists", the same status as an incompatible schema.
+            // If the schema is there now, that was the race, and its id is the answer; otherwise it is a real 409.
+            answer = lookUpAfterConflict(subject, schema, e);
+        }
         return remember(subject, schema, idIn(answer, what));
+    }
+
+    private JsonNode lookUpAfterConflict(String subject, Schema schema, SchemaRegistryException conflict) {
+        try {
+            return call("POST", "/subjects/" + encode(subject), schemaBody(schema),
+                    "look up " + schema.getFullName() + " under subject \"" + subject + "\" after a conflict");
+        } catch (SchemaRegistryException e) {
+            conflict.addSuppressed(e);
+            throw conflict;
+        }
     }
 
     @Override

@@ -1,10 +1,13 @@
 package dev.correlator.topics;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
 
 /**
  * The actual topic names of one deployment: the catalogue's names behind an optional input prefix and
@@ -17,6 +20,9 @@ public record TopicNames(String inputPrefix, String outputPrefix) {
     public static final String OUTPUT_PREFIX = "correlator.output.topic.prefix";
 
     public static final TopicNames DEFAULT = new TopicNames("", "");
+
+    private static final Map<String, String> APPEND_TIME =
+            Map.of(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "LogAppendTime");
 
     public TopicNames {
         inputPrefix = inputPrefix == null ? "" : inputPrefix;
@@ -43,14 +49,27 @@ public record TopicNames(String inputPrefix, String outputPrefix) {
         return Topics.INPUTS.stream().map(this::of).toList();
     }
 
-    /** Every topic of this deployment, dead letter and late records included, as Admin topics to create. */
+    /**
+     * Every topic of this deployment, dead letter and late records included, as Admin topics to create.
+     *
+     * <p>The outputs that are deleted by retention ({@code outages}, dead letter, late records) are created with
+     * {@code message.timestamp.type=LogAppendTime}: the engine writes them with event-time timestamps, and the
+     * broker's time retention compares record timestamps with its clock, so the output of a replay or a backfill
+     * of anything older than {@code retention.ms} would be deleted at the broker's next retention check. Their
+     * retention now counts from when they were written. Inputs keep their (event-time) create time: replays
+     * look their start up by timestamp.
+     */
     public List<NewTopic> newTopics(int partitions, short replication) {
         List<NewTopic> topics = new ArrayList<>();
         for (TopicSpec<?> spec : Topics.all()) {
-            topics.add(new NewTopic(of(spec), partitions, replication).configs(spec.configs()));
+            Map<String, String> configs = new HashMap<>(spec.configs());
+            if (Topics.OUTPUTS.contains(spec) && !spec.compacted()) {
+                configs.putAll(APPEND_TIME);
+            }
+            topics.add(new NewTopic(of(spec), partitions, replication).configs(configs));
         }
-        topics.add(new NewTopic(deadLetter(), partitions, replication));
-        topics.add(new NewTopic(lateRecords(), partitions, replication));
+        topics.add(new NewTopic(deadLetter(), partitions, replication).configs(APPEND_TIME));
+        topics.add(new NewTopic(lateRecords(), partitions, replication).configs(APPEND_TIME));
         return topics;
     }
 }

@@ -65,6 +65,17 @@ class EmbeddedKafkaIT {
     }
 
     @Test
+    void oldEventTimesAreNotDeletedByTimeRetention() throws Exception {
+        // records carry event time (2021 for the demo): a 7-day retention would delete them at the first check
+        try (org.apache.kafka.clients.admin.Admin admin = kafka.createAdmin()) {
+            var broker = new org.apache.kafka.common.config.ConfigResource(
+                    org.apache.kafka.common.config.ConfigResource.Type.BROKER, "1");
+            var config = admin.describeConfigs(List.of(broker)).all().get().get(broker);
+            assertThat(config.get("log.retention.ms").value()).isEqualTo("-1");
+        }
+    }
+
+    @Test
     void idempotentProducerRoundTripOnThreePartitions() throws Exception {
         String topic = unique("roundtrip");
         kafka.createTopics(3, topic);

@@ -260,6 +260,32 @@ class HttpSchemaRegistryClientTest {
                 .hasMessageContaining("not a valid Avro schema");
     }
 
+    // ---------------------------------------------------------------------------------- concurrent registration
+
+    @Test
+    void losingARaceToRegisterTheFirstVersionReturnsTheWinnersId() {
+        // two engine instances starting together: Apicurio answers the second POST .../versions with 409 "already exists"
+        answer = r -> r.path().endsWith("/versions")
+                ? Reply.json(409, "{\"error_code\":409,\"message\":\"An artifact with ID 'orders-value' in group 'null' already exists.\"}")
+                : Reply.json(200, "{\"subject\":\"orders-value\",\"version\":1,\"id\":7,\"schema\":\"{}\"}");
+
+        assertThat(client(url).register("orders-value", SCHEMA)).isEqualTo(7);
+        assertThat(requests).extracting(r -> r.method() + " " + r.path())
+                .containsExactly("POST /subjects/orders-value/versions", "POST /subjects/orders-value");
+    }
+
+    @Test
+    void aRealIncompatibilityStaysAnError() {
+        answer = r -> r.path().endsWith("/versions")
+                ? Reply.json(409, "{\"error_code\":409,\"message\":\"Incompatible artifact: orders-value [AVRO]\"}")
+                : Reply.json(404, "{\"error_code\":40403,\"message\":\"Schema not found\"}");
+
+        assertThatThrownBy(() -> client(url).register("orders-value", SCHEMA))
+                .isInstanceOfSatisfying(SchemaRegistryException.class, e -> assertThat(e.isIncompatible()).isTrue())
+                .hasMessageContaining("incompatible with an earlier schema")
+                .hasMessageContaining("Incompatible artifact");
+    }
+
     // ---------------------------------------------------------------------------------- caches
 
     @Test
