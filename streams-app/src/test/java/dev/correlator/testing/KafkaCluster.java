@@ -11,6 +11,12 @@ import dev.correlator.kafka.EmbeddedKafka;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Deserializer;
 
 /**
  * A running single-broker Kafka cluster handed to tests by {@link KafkaClusterExtension}. It is shared by all
@@ -50,5 +56,27 @@ public interface KafkaCluster {
     /** {@code prefix-<8 random hex>}: a topic name, group id or application id no other test uses. */
     default String uniqueName(String prefix) {
         return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    /**
+     * Every committed record of {@code topic} (read_committed), from the beginning to the end as of now, in
+     * partition then offset order. Values raw: tests decode what they need.
+     */
+    default <K> List<ConsumerRecord<K, byte[]>> readCommitted(String topic, Deserializer<K> keys) {
+        Map<String, Object> config = new java.util.HashMap<>(clientProperties());
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        List<ConsumerRecord<K, byte[]>> out = new ArrayList<>();
+        try (KafkaConsumer<K, byte[]> consumer = new KafkaConsumer<>(config, keys, new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < ends.get(tp))) {
+                consumer.poll(Duration.ofMillis(200)).forEach(out::add);
+            }
+        }
+        return out;
     }
 }
