@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
         description = "Streaming incident correlation engine: detects outages from probe pings and links or "
                 + "unlinks each one to its plausible causes (provider status, datacenter events, claims).",
         subcommands = {RunCommand.class, ScenarioCommand.class, ReplayCommand.class, ResetCommand.class, DemoCommand.class,
+                AlertCommand.class,
                 ImportCommand.class, PollCommand.class,
                 CommandLine.HelpCommand.class},
         footerHeading = "%nExamples:%n",
@@ -27,6 +28,8 @@ import picocli.CommandLine.Command;
                 "      re-run a historical window into replay-<timestamp>-* topics",
                 "  java -jar correlator.jar import statuspage --provider github --to-scenario github-summary-2024.jsonl.gz",
                 "      a provider's recorded Statuspage polls as scenario status lines (or, without --to-scenario, to Kafka)",
+                "  java -jar correlator.jar alert --alertmanager-url http://alertmanager:9093 --bootstrap-servers kafka:9092",
+                "      post outage attributions to Prometheus Alertmanager (resolved when outages close)",
                 "  java -jar correlator.jar help run"})
 public final class CorrelatorCli {
 
