@@ -19,6 +19,7 @@ import dev.correlator.config.ConfigLoader;
 import dev.correlator.serde.AvroSerde;
 import dev.correlator.topics.TopicNames;
 import dev.correlator.topics.Topics;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -140,7 +141,7 @@ public final class AlertSink implements AutoCloseable {
 
     @Override
     public void close() {
-        consumer.close(Duration.ofSeconds(10));
+        consumer.close(CloseOptions.timeout(Duration.ofSeconds(10)));
     }
 
     /** One record's alerts into {@code batch} (keyed by labels: the latest wins), the open set updated. */

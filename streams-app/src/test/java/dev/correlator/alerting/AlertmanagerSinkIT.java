@@ -184,7 +184,7 @@ class AlertmanagerSinkIT {
 
     private static Map<String, String> labels(JsonNode alert) {
         Map<String, String> labels = new HashMap<>();
-        alert.get("labels").fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
+        alert.get("labels").properties().forEach(e -> labels.put(e.getKey(), e.getValue().asText()));
         return labels;
     }
 

@@ -11,7 +11,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * {@code kcat} (Debian package {@code kcat}, librdkafka) as an outside producer: records written by another
- * client library than the engine's, byte for byte what the test says. {@link #available()} tells whether it
+ * client library than the engine's, byte for byte what the test says; and as an outside consumer
+ * ({@link #consume}): records as librdkafka reads them, bytes untouched. {@link #available()} tells whether it
  * is on the PATH; {@code .ci/run} installs it.
  */
 public final class Kcat {
@@ -81,5 +82,63 @@ public final class Kcat {
             throw new IllegalStateException("kcat failed (exit " + process.exitValue() + "): " + command + "\n"
                     + Files.readString(output));
         }
+    }
+
+    /** A record as kcat read it: key and value bytes as they are on the log (null when absent). */
+    public record RawRecord(int partition, long offset, byte[] key, byte[] value) {
+    }
+
+    /**
+     * Every committed record of {@code topic} from the beginning to the end as of now ({@code -e}), read_committed,
+     * keys and values as raw bytes. kcat prints each record as {@code partition TAB offset TAB keylen TAB valuelen
+     * TAB key value} ({@code -f '%p\t%o\t%K\t%S\t%k%s'}, -1 for a null key or value), so binary values need no
+     * escaping: the lengths say where they end.
+     */
+    public List<RawRecord> consume(String topic, Path workDir) throws IOException, InterruptedException {
+        List<String> command = List.of("kcat", "-C", "-b", bootstrapServers, "-t", topic, "-o", "beginning", "-e", "-q",
+                "-X", "isolation.level=read_committed", "-f", "%p\t%o\t%K\t%S\t%k%s");
+        Path output = Files.createTempFile(workDir, "kcat-", ".out");
+        Path errors = Files.createTempFile(workDir, "kcat-", ".err");
+        Process process = new ProcessBuilder(command).redirectOutput(output.toFile()).redirectError(errors.toFile()).start();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new IllegalStateException("kcat did not finish within 60 s: " + command);
+        }
+        if (process.exitValue() != 0) {
+            throw new IllegalStateException("kcat failed (exit " + process.exitValue() + "): " + command + "\n"
+                    + Files.readString(errors));
+        }
+        byte[] bytes = Files.readAllBytes(output);
+        List<RawRecord> records = new ArrayList<>();
+        int[] at = {0};
+        while (at[0] < bytes.length) {
+            int partition = Integer.parseInt(field(bytes, at));
+            long offset = Long.parseLong(field(bytes, at));
+            int keyLength = Integer.parseInt(field(bytes, at));
+            int valueLength = Integer.parseInt(field(bytes, at));
+            byte[] key = take(bytes, at, keyLength);
+            byte[] value = take(bytes, at, valueLength);
+            records.add(new RawRecord(partition, offset, key, value));
+        }
+        return records;
+    }
+
+    private static String field(byte[] bytes, int[] at) {
+        int start = at[0];
+        while (bytes[at[0]] != '\t') {
+            at[0]++;
+        }
+        String text = new String(bytes, start, at[0] - start, StandardCharsets.US_ASCII);
+        at[0]++;
+        return text;
+    }
+
+    private static byte[] take(byte[] bytes, int[] at, int length) {
+        if (length < 0) {
+            return null;
+        }
+        byte[] out = java.util.Arrays.copyOfRange(bytes, at[0], at[0] + length);
+        at[0] += length;
+        return out;
     }
 }
