@@ -41,6 +41,14 @@ class ScenarioCommandIT {
                 "--schema-registry-url", registry.url(), "--partitions", "2",
                 "-p", "correlator.input.topic.prefix=" + prefix, "-p", "correlator.output.topic.prefix=" + prefix);
 
+        assertDemoVerdicts(out);
+    }
+
+    /**
+     * The verdicts of the bundled 6 April 2021 scenario, from {@code correlator scenario}'s JSON Lines output; also
+     * what {@link TestcontainersEndToEndIT} checks on containers.
+     */
+    static void assertDemoVerdicts(String out) throws java.io.IOException {
         List<OutputLine> lines = OutputFormat.readLines(new StringReader(out));
         Map<String, OutputLine> byPair = lines.stream()
                 .collect(Collectors.toMap(l -> l.outageId() + "|" + l.causeId(), Function.identity()));
@@ -87,7 +95,7 @@ class ScenarioCommandIT {
         assertThat(lines.get(0).claims()).containsExactly("c1");
     }
 
-    private static String runCli(String... args) {
+    static String runCli(String... args) {
         return runCli(new ByteArrayOutputStream(), args);
     }
 

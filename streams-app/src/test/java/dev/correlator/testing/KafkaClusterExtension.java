@@ -82,7 +82,7 @@ public final class KafkaClusterExtension implements BeforeAllCallback, Parameter
      * Whether a Docker engine answers, asked of Testcontainers on a daemon thread with a time limit; any error
      * (no engine, no socket, Testcontainers failing to load) means no.
      */
-    static boolean dockerAvailable() {
+    public static boolean dockerAvailable() {
         long t0 = System.nanoTime();
         // without an engine Testcontainers logs an ERROR listing every strategy it tried; in auto mode that is
         // expected, so it is muted for the probe only (a forced -Dkafka.cluster=testcontainers still shows it)
