@@ -97,33 +97,14 @@ class AlertmanagerSinkIT {
         props.putAll(StreamsTestSettings.overrides());
 
         String group = prefix + "alertmanager";
-        try (Alertmanager am = Alertmanager.start(binary, CONFIG, dir);
-             CorrelatorApp engine = new CorrelatorApp(props)) {
+        String topic = names.of(Topics.OUTAGE_ATTRIBUTIONS);
+        try (CorrelatorApp engine = new CorrelatorApp(props)) {
             engine.start();
             // phase 1: both services fail from 07:00 for 25 minutes; the DDoS aimed at CNED began at 06:58
             produce(props, names, phase1(), T0.plus(Duration.ofMinutes(30)));
-            AlertSink sink = new AlertSink(props, new AlertmanagerClient(List.of(am.url()), Duration.ofSeconds(30)),
-                    group, Duration.ofSeconds(1));
-            CompletableFuture<Void> running = CompletableFuture.runAsync(() -> {
-                try {
-                    sink.run();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            });
-            try {
-                await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
-                    assertThat(running).isNotCompletedExceptionally();
-                    JsonNode cned = alert(am, "ServiceOutage", CNED, "");
-                    assertThat(cned).as("CNED's outage alert").isNotNull();
-                    assertThat(cned.at("/status/state").asText()).isEqualTo("suppressed");
-                    assertThat(cned.at("/status/inhibitedBy")).isNotEmpty();
-                    assertThat(alert(am, "ExternalCauseLinked", CNED, "").at("/status/state").asText()).isEqualTo("active");
-                    JsonNode lonely = alert(am, "ServiceOutage", LONELY, "");
-                    assertThat(lonely).as("the unexplained outage's alert").isNotNull();
-                    assertThat(lonely.at("/status/state").asText()).isEqualTo("active");
-                    assertThat(lonely.at("/status/inhibitedBy")).isEmpty();
-                });
+            try (Alertmanager am = Alertmanager.start(binary, CONFIG, Files.createDirectories(dir.resolve("am1")));
+                 RunningSink sink = RunningSink.start(props, am, group)) {
+                awaitOpenOutages(am, sink);
                 JsonNode cned = alert(am, "ServiceOutage", CNED, "");
                 assertThat(labels(cned)).containsEntry("service", "cned-maclasse").containsEntry("attribution", "EXPLAINED")
                         .containsEntry("linked_cause", "dc:cned-ddos").containsEntry("provider", "aws")
@@ -136,29 +117,85 @@ class AlertmanagerSinkIT {
                 assertThat(alert(am, "ServiceOutage", CNED, "&inhibited=false")).isNull();
                 assertThat(alert(am, "ServiceOutage", LONELY, "&inhibited=false")).isNotNull();
                 assertThat(alert(am, "ServiceOutage", CNED, "&inhibited=true&active=false")).isNotNull();
+                awaitCommittedEverything(kafka, group, topic);
+                assertThat(sink.sink.stats().resends()).as("open alerts re-posted").isPositive();
+            }
+
+            // a restart against an Alertmanager that lost its alerts: nothing is left to consume (all committed),
+            // yet the open outages are learned from the topic and re-posted
+            try (Alertmanager am = Alertmanager.start(binary, CONFIG, Files.createDirectories(dir.resolve("am2")));
+                 RunningSink sink = RunningSink.start(props, am, group)) {
+                awaitOpenOutages(am, sink);
 
                 // phase 2: the pings recover at 07:31; both outages close, so their alerts resolve
                 produce(props, names, phase2(), T0.plus(Duration.ofMinutes(60)));
                 await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
-                    assertThat(running).isNotCompletedExceptionally();
+                    assertThat(sink.running).isNotCompletedExceptionally();
                     assertThat(alert(am, "ServiceOutage", CNED, "")).as("CNED resolved").isNull();
                     assertThat(alert(am, "ExternalCauseLinked", CNED, "")).isNull();
                     assertThat(alert(am, "ServiceOutage", LONELY, "")).as("lonely resolved").isNull();
                 });
-                // the sink committed everything it posted: past the last record of every partition
-                String topic = names.of(Topics.OUTAGE_ATTRIBUTIONS);
-                Map<TopicPartition, Long> lastRecords = new HashMap<>();
-                kafka.readCommitted(topic, new StringDeserializer()).forEach(r -> lastRecords.merge(
-                        new TopicPartition(r.topic(), r.partition()), r.offset() + 1, Math::max));
-                await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(committed(kafka, group))
-                        .isEqualTo(lastRecords));
-            } finally {
-                sink.stop();
+                awaitCommittedEverything(kafka, group, topic);
+                assertThat(sink.sink.stats().unreadable()).isZero();
+            }
+        }
+    }
+
+    /** CNED's outage alert inhibited by its ExternalCauseLinked alert; the unexplained outage's alert firing. */
+    private static void awaitOpenOutages(Alertmanager am, RunningSink sink) {
+        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
+            assertThat(sink.running).isNotCompletedExceptionally();
+            JsonNode cned = alert(am, "ServiceOutage", CNED, "");
+            assertThat(cned).as("CNED's outage alert").isNotNull();
+            assertThat(cned.at("/status/state").asText()).isEqualTo("suppressed");
+            assertThat(cned.at("/status/inhibitedBy")).isNotEmpty();
+            assertThat(alert(am, "ExternalCauseLinked", CNED, "").at("/status/state").asText()).isEqualTo("active");
+            JsonNode lonely = alert(am, "ServiceOutage", LONELY, "");
+            assertThat(lonely).as("the unexplained outage's alert").isNotNull();
+            assertThat(lonely.at("/status/state").asText()).isEqualTo("active");
+            assertThat(lonely.at("/status/inhibitedBy")).isEmpty();
+        });
+    }
+
+    /** The group committed past the last record of every partition of the topic. */
+    private static void awaitCommittedEverything(KafkaCluster kafka, String group, String topic) {
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            Map<TopicPartition, Long> lastRecords = new HashMap<>();
+            kafka.readCommitted(topic, new StringDeserializer()).forEach(r -> lastRecords.merge(
+                    new TopicPartition(r.topic(), r.partition()), r.offset() + 1, Math::max));
+            assertThat(committed(kafka, group)).isEqualTo(lastRecords);
+        });
+    }
+
+    /** An {@link AlertSink} running on its own thread, re-posting every second, stopped by close. */
+    private static final class RunningSink implements AutoCloseable {
+        final AlertSink sink;
+        final CompletableFuture<Void> running;
+
+        private RunningSink(AlertSink sink) {
+            this.sink = sink;
+            this.running = CompletableFuture.runAsync(() -> {
+                try {
+                    sink.run();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+        }
+
+        static RunningSink start(Properties props, Alertmanager am, String group) {
+            return new RunningSink(new AlertSink(props, new AlertmanagerClient(List.of(am.url()), Duration.ofSeconds(30)),
+                    group, Duration.ofSeconds(1)));
+        }
+
+        @Override
+        public void close() {
+            sink.stop();
+            try {
                 running.join();
+            } finally {
                 sink.close();
             }
-            assertThat(sink.stats().unreadable()).isZero();
-            assertThat(sink.stats().resends()).isPositive();
         }
     }
 
