@@ -42,6 +42,7 @@ public final class HttpApi implements AutoCloseable {
 
     private final HttpServer server;
     private final ExecutorService executor;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     /** Binds {@code host:port}; port 0 takes an ephemeral port (see {@link #address()}). */
     public HttpApi(String host, int port) {
@@ -100,7 +101,7 @@ public final class HttpApi implements AutoCloseable {
             throw new IllegalArgumentException("A path prefix starts with '/': " + pathPrefix);
         }
         server.createContext(pathPrefix, exchange -> {
-            try (exchange) {
+            try {
                 handler.handle(exchange);
             } catch (RuntimeException | IOException e) {
                 LOG.warn("HTTP {} {} failed", exchange.getRequestMethod(), exchange.getRequestURI(), e);
@@ -109,6 +110,8 @@ public final class HttpApi implements AutoCloseable {
                 } catch (IOException | RuntimeException ignored) {
                     // headers already sent: nothing more to say to this client
                 }
+            } finally {
+                exchange.close();
             }
         });
         return this;
@@ -140,6 +143,9 @@ public final class HttpApi implements AutoCloseable {
 
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         server.stop(0);
         executor.shutdownNow();
         try {
