@@ -70,8 +70,7 @@ public final class EngineEndpoints implements AutoCloseable {
 
     /** Mounts health, metrics and the API for {@code app}; {@code props} as given to the app (with application.server). */
     public static EngineEndpoints mount(HttpApi http, CorrelatorApp app, Properties props) {
-        MetricsEndpoint metrics = new MetricsEndpoint().bind(app.streams(),
-                props.getProperty(StreamsConfig.APPLICATION_ID_CONFIG), refresh(props));
+        MetricsEndpoint metrics = new MetricsEndpoint().bind(app.streams(), refresh(props));
         HostInfo self = parseHost(props.getProperty(StreamsConfig.APPLICATION_SERVER_CONFIG), StreamsConfig.APPLICATION_SERVER_CONFIG);
         http.register("/health/", new HealthHandler(app::state, app::failure))
                 .register("/metrics", metrics)

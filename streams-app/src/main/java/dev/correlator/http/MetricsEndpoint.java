@@ -55,8 +55,11 @@ public final class MetricsEndpoint implements HttpHandler, AutoCloseable {
         return registry;
     }
 
-    /** Exports {@code streams}' metrics, tagged {@code application_id}, looking for new ones every {@code refresh}. */
-    public MetricsEndpoint bind(KafkaStreams streams, String applicationId, Duration refresh) {
+    /**
+     * Exports {@code streams}' metrics, looking for new ones every {@code refresh}. No extra tags: Kafka's
+     * client metrics already carry {@code client_id}, {@code thread_id}, {@code application_id} where they apply.
+     */
+    public MetricsEndpoint bind(KafkaStreams streams, Duration refresh) {
         if (scheduler == null) {
             scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "correlator-metrics-refresh");
@@ -64,7 +67,7 @@ public final class MetricsEndpoint implements HttpHandler, AutoCloseable {
                 return t;
             });
         }
-        KafkaStreamsMetrics binder = new KafkaStreamsMetrics(streams, Tags.of("application_id", applicationId), scheduler, refresh);
+        KafkaStreamsMetrics binder = new KafkaStreamsMetrics(streams, Tags.empty(), scheduler, refresh);
         binder.bindTo(registry);
         bound.add(binder);
         return this;
