@@ -244,6 +244,12 @@ class HttpApiIT {
             assertThat(metrics.body()).contains("kafka_stream_thread_process_total{").contains("kafka_stream_alive_stream_threads{")
                     .contains("kafka_consumer_").contains("kafka_producer_").contains("jvm_memory_used_bytes");
             assertThat(PrometheusText.sum(metrics.body(), "kafka_stream_thread_process_total")).isPositive();
+            // the Kafka metrics the Grafana dashboard plots exist under these names
+            for (String name : GrafanaDashboardTest.metricsUsed()) {
+                if (name.startsWith("kafka_") && !name.startsWith("kafka_correlator_")) {
+                    assertThat(metrics.body()).as(name).containsPattern("(?m)^" + name + "[ {]");
+                }
+            }
 
             // one instance gone: the other takes its tasks over and answers everything itself
             b.close();
