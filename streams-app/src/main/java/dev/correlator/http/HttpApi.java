@@ -53,8 +53,9 @@ public final class HttpApi implements AutoCloseable {
                     + e.getMessage(), e);
         }
         AtomicInteger n = new AtomicInteger();
-        // a few threads: a forwarded query waits on another instance, it must not block health checks
-        this.executor = Executors.newFixedThreadPool(4, r -> {
+        // enough threads that queries waiting on another instance (forwarding, 10 s timeout) leave room for
+        // health checks, scrapes and the requests other instances forward here
+        this.executor = Executors.newFixedThreadPool(16, r -> {
             Thread t = new Thread(r, "correlator-http-" + n.incrementAndGet());
             t.setDaemon(true);
             return t;
