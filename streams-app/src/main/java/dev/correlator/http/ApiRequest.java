@@ -18,16 +18,17 @@ import java.util.Map;
  *   <li>{@code /api/outages/{outageId}/correlations}: its (outage, cause) verdicts;</li>
  *   <li>{@code /api/outages/{outageId}/attribution}: its attribution;</li>
  *   <li>{@code /api/services/{service}/outages?from=ISO&to=ISO}: the service's outages that overlap
- *       [from, to] (both optional).</li>
+ *       [from, to] (both optional);</li>
+ *   <li>{@code /api/instances}: the application's instances, their stores and the partitions each holds.</li>
  * </ul>
  * Path segments are percent-decoded ({@code +} stays a plus, so {@code 2021-04-06T09:00:00+02:00} works).
  */
 public record ApiRequest(Kind kind, String id, Instant from, Instant to) {
 
-    public enum Kind { OUTAGE, CORRELATIONS, ATTRIBUTION, SERVICE_OUTAGES }
+    public enum Kind { OUTAGE, CORRELATIONS, ATTRIBUTION, SERVICE_OUTAGES, INSTANCES }
 
     /** Paths the API answers, for error messages. */
-    public static final List<String> ENDPOINTS = List.of("/api/outages/{outageId}", "/api/outages/{outageId}/correlations",
+    public static final List<String> ENDPOINTS = List.of("/api/instances", "/api/outages/{outageId}", "/api/outages/{outageId}/correlations",
             "/api/outages/{outageId}/attribution", "/api/services/{service}/outages?from=ISO-8601&to=ISO-8601");
 
     /** A request the API refuses: the HTTP status and a message for the caller. */
@@ -49,6 +50,10 @@ public record ApiRequest(Kind kind, String id, Instant from, Instant to) {
             throw new Rejected(405, "method " + method + " not allowed: the API is read-only (GET)");
         }
         List<String> path = segments(uri.getRawPath());
+        if (path.equals(List.of("api", "instances"))) {
+            noParameters(query(uri.getRawQuery()));
+            return new ApiRequest(Kind.INSTANCES, null, null, null);
+        }
         if (path.size() < 3 || !path.get(0).equals("api")) {
             throw notFound(uri);
         }

@@ -10,10 +10,12 @@ import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
@@ -28,6 +30,8 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.StreamsMetadata;
+import org.apache.kafka.streams.errors.StreamsException;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -116,6 +120,9 @@ public final class QueryApi implements HttpHandler {
 
     Answer answer(ApiRequest request, URI uri, String forwardedBy) {
         KafkaStreams.State state = streams.state();
+        if (request.kind() == ApiRequest.Kind.INSTANCES) {
+            return instances(state);
+        }
         if (state != KafkaStreams.State.RUNNING) {
             return Answer.unavailable("not ready to answer queries: the instance is " + state, state);
         }
@@ -168,6 +175,33 @@ public final class QueryApi implements HttpHandler {
                     : Answer.json(200, Json.plain(state.getLast()));
             default -> throw new IllegalStateException(request.kind().name());
         };
+    }
+
+    /**
+     * Every instance of the application (its {@code application.server}), with its stores and the topic
+     * partitions it holds active and standby, as this instance knows them (stale while rebalancing).
+     */
+    private Answer instances(KafkaStreams.State state) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("self", self.host() + ":" + self.port());
+        body.put("state", state.name());
+        Collection<StreamsMetadata> metadata;
+        try {
+            metadata = streams.metadataForAllStreamsClients();
+        } catch (IllegalStateException | StreamsException e) {
+            return Answer.unavailable("instances not known yet: " + e.getMessage(), state);
+        }
+        Map<String, Object> byHost = new TreeMap<>();
+        for (StreamsMetadata m : metadata) {
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("hostPort", m.host() + ":" + m.port());
+            entry.put("stores", new TreeSet<>(m.stateStoreNames()));
+            entry.put("activePartitions", new TreeSet<>(m.topicPartitions().stream().map(Object::toString).toList()));
+            entry.put("standbyPartitions", new TreeSet<>(m.standbyTopicPartitions().stream().map(Object::toString).toList()));
+            byHost.put(m.host() + ":" + m.port(), entry);
+        }
+        body.put("instances", new ArrayList<>(byHost.values()));
+        return Answer.json(200, body);
     }
 
     /** The outage's fields, then whether its hosting was known and its placements at outage start. */

@@ -24,6 +24,13 @@ class ApiRequestTest {
     }
 
     @Test
+    void instances() throws Exception {
+        assertThat(get("/api/instances").kind()).isEqualTo(ApiRequest.Kind.INSTANCES);
+        assertThat(get("/api/instances/").kind()).isEqualTo(ApiRequest.Kind.INSTANCES);
+        assertThatThrownBy(() -> get("/api/instances?x=1")).hasMessageContaining("takes none");
+    }
+
+    @Test
     void serviceOutagesWithAndWithoutRange() throws Exception {
         assertThat(get("/api/services/ent-grand-est/outages?from=2021-04-06T06:00:00Z&to=2021-04-06T09:00:00%2B02:00"))
                 .isEqualTo(new ApiRequest(ApiRequest.Kind.SERVICE_OUTAGES, "ent-grand-est",

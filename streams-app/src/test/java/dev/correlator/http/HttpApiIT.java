@@ -182,6 +182,16 @@ class HttpApiIT {
                         .isEqualTo(Json.mapper().valueToTree(Json.plain(attribution)));
             }
             assertThat(owners).as("keys on both instances").containsExactlyInAnyOrder(a.hostPort, b.hostPort);
+            JsonNode instances = json(get(b, "/api/instances"));
+            assertThat(instances.get("self").asText()).isEqualTo(b.hostPort);
+            assertThat(instances.get("instances").findValuesAsText("hostPort")).containsExactlyInAnyOrder(a.hostPort, b.hostPort);
+            Set<String> active = new TreeSet<>();
+            instances.get("instances").forEach(i -> {
+                assertThat(i.get("stores").toString()).contains(AttributionProcessor.ATTRIBUTION_STORE);
+                i.get("activePartitions").forEach(tp -> active.add(tp.asText()));
+            });
+            assertThat(active).as("every input partition active somewhere")
+                    .contains(prefix + "service-pings-0", prefix + "service-pings-1", prefix + "service-pings-2", prefix + "service-pings-3");
 
             // the demo's findings through the API
             JsonNode cned = json(get(a, "/api/outages/" + CNED + "/correlations")).get("correlations");
