@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.Callable;
 
+import dev.correlator.http.HttpApi;
+import dev.correlator.http.MetricsEndpoint;
 import dev.correlator.replay.Replay;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -32,12 +34,31 @@ final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--timeout", defaultValue = "PT2H", description = "Give up after this long (default: ${DEFAULT-VALUE}).")
     Duration timeout;
 
+    @Option(names = "--http-port", paramLabel = "PORT",
+            description = "Serve /metrics (replay progress gauges, JVM) on this port while the replay runs (none by default).")
+    Integer httpPort;
+
+    @Option(names = "--http-host", paramLabel = "HOST", defaultValue = "127.0.0.1",
+            description = "Address for --http-port (default: ${DEFAULT-VALUE}).")
+    String httpHost;
+
     @Mixin
     ConnectionOptions connection;
 
     @Override
     public Integer call() throws Exception {
-        Replay.Summary summary = new Replay(connection.load(), from, to, outputPrefix, timeout, System.err::println).run();
+        Replay replay = new Replay(connection.load(), from, to, outputPrefix, timeout, System.err::println);
+        Replay.Summary summary;
+        if (httpPort == null) {
+            summary = replay.run();
+        } else {
+            try (HttpApi http = new HttpApi(httpHost, httpPort); MetricsEndpoint metrics = new MetricsEndpoint()) {
+                replay.tracker().bindTo(metrics.registry());
+                http.register("/metrics", metrics).start();
+                System.err.println("replay metrics on " + http.baseUrl() + "/metrics");
+                summary = replay.run();
+            }
+        }
         System.out.println(summary.describe());
         return 0;
     }

@@ -1,10 +1,13 @@
 package dev.correlator.cli;
 
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 
 import dev.correlator.app.CorrelatorApp;
 import dev.correlator.app.TopicSetup;
+import dev.correlator.http.EngineEndpoints;
+import dev.correlator.http.HttpApi;
 import dev.correlator.topics.TopicNames;
 import org.apache.kafka.streams.KafkaStreams;
 import picocli.CommandLine.Command;
@@ -31,18 +34,52 @@ final class RunCommand implements Callable<Integer> {
             description = "Replication factor for --create-topics (default: ${DEFAULT-VALUE}).")
     short replicationFactor;
 
+    @Option(names = "--http-host", paramLabel = "HOST",
+            description = "Address of the HTTP server (health, metrics, queries) (correlator.http.host, default: 127.0.0.1; 0.0.0.0 for all).")
+    String httpHost;
+
+    @Option(names = "--http-port", paramLabel = "PORT",
+            description = "Port of the HTTP server (correlator.http.port, default: 8080; 0 = any free port).")
+    Integer httpPort;
+
+    @Option(names = "--no-http", description = "No HTTP server (correlator.http.enabled=false).")
+    boolean noHttp;
+
     @Override
     public Integer call() throws Exception {
         Properties props = connection.load();
+        // flags are the last config layer
+        if (httpHost != null) {
+            props.put(HttpApi.HOST, httpHost);
+        }
+        if (httpPort != null) {
+            props.put(HttpApi.PORT, String.valueOf(httpPort));
+        }
+        if (noHttp) {
+            props.put(HttpApi.ENABLED, "false");
+        }
         if (createTopics) {
             TopicSetup.createMissing(props, TopicNames.fromProperties(props), partitions, replicationFactor);
         }
         TopicSetup.verifyCoPartitioned(props, TopicNames.fromProperties(props));
-        CorrelatorApp app = new CorrelatorApp(props);
-        Thread hook = new Thread(app::close, "correlator-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
-        app.start();
-        app.awaitStopped();
+        Optional<HttpApi> http = HttpApi.fromProperties(props);
+        Properties streamsProps = http.map(h -> EngineEndpoints.advertise(props, h)).orElse(props);
+        CorrelatorApp app = new CorrelatorApp(streamsProps);
+        Optional<EngineEndpoints> endpoints = http.map(h -> EngineEndpoints.mount(h, app, streamsProps));
+        Runnable stop = () -> {
+            app.close();
+            endpoints.ifPresent(EngineEndpoints::close);
+            http.ifPresent(HttpApi::close);
+        };
+        Runtime.getRuntime().addShutdownHook(new Thread(stop, "correlator-shutdown"));
+        try {
+            app.start();
+            // served from the start: /health/ready says 503 until the instance is RUNNING
+            http.ifPresent(HttpApi::start);
+            app.awaitStopped();
+        } finally {
+            stop.run();
+        }
         return app.state() == KafkaStreams.State.ERROR ? 2 : 0;
     }
 }

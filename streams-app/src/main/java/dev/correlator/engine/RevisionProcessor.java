@@ -78,6 +78,9 @@ public final class RevisionProcessor implements Processor<String, PairDraft, Str
         if (next == null) {
             pairs.delete(record.key());
             if (last != null) {
+                if (last.getVerdict() == dev.correlator.avro.Verdict.LINKED) {
+                    EngineMetrics.retraction(context.metrics(), "withdrawn");
+                }
                 context.forward(record.withValue((CorrelationRecord) null));
             }
             return;
@@ -90,6 +93,10 @@ public final class RevisionProcessor implements Processor<String, PairDraft, Str
         next.setPreviousVerdict(last != null && last.getVerdict() != next.getVerdict() ? last.getVerdict() : null);
         state.setLast(next);
         pairs.put(record.key(), state);
+        EngineMetrics.verdict(context.metrics(), next.getVerdict(), next.getReasons());
+        if (last != null && last.getVerdict() == dev.correlator.avro.Verdict.LINKED && next.getVerdict() != last.getVerdict()) {
+            EngineMetrics.retraction(context.metrics(), "unlinked");
+        }
         context.forward(record.withValue(CorrelationRecord.newBuilder(next).build()));
     }
 

@@ -208,6 +208,7 @@ public final class ServiceProcessor implements Processor<String, ServiceInput, S
             outage.setEnd(state.getHealthyRunStart());
             outage.setState(OutageState.CLOSED);
             publish(open, outage.getEnd().toEpochMilli());
+            EngineMetrics.outageClosed(context.metrics());
             detector.delete(service);
         } else {
             detector.put(service, state);
@@ -226,6 +227,7 @@ public final class ServiceProcessor implements Processor<String, ServiceInput, S
         OutageFacts facts = OutageFacts.newBuilder().setOutage(outage).setHostingKnown(asOfStart != null)
                 .setPlacements(placements).build();
         publish(facts, start.toEpochMilli());
+        EngineMetrics.outageOpened(context.metrics());
         return facts;
     }
 

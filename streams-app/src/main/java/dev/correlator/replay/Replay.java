@@ -74,6 +74,7 @@ public final class Replay {
     private final String outputPrefix;
     private final Consumer<String> progress;
     private final Duration timeout;
+    private final ReplayProgress tracker = new ReplayProgress();
 
     /**
      * @param liveProps    the live application's config (bootstrap servers, registry, input prefix, engine settings)
@@ -91,6 +92,11 @@ public final class Replay {
         this.outputPrefix = outputPrefix == null ? "replay-" + stamp + "-" : outputPrefix;
         this.timeout = timeout;
         this.progress = progress;
+    }
+
+    /** Progress as gauges, for a metrics endpoint (bind before {@link #run()}). */
+    public ReplayProgress tracker() {
+        return tracker;
     }
 
     public Summary run() throws Exception {
@@ -145,6 +151,7 @@ public final class Replay {
             admin.alterConsumerGroupOffsets(appId, commit).all().get();
         }
         long total = GroupOffsets.lagAgainst(startOffsets, stopOffsets);
+        tracker.started(total);
         progress.accept(String.format("replaying %s .. %s (reading from %s; ~%d input records) as %s into %s*",
                 from, to, eventsFrom, total, appId, outputPrefix));
 
@@ -198,7 +205,9 @@ public final class Replay {
                 long internalLeft = GroupOffsets.lagAgainst(committed,
                         GroupOffsets.ends(admin, GroupOffsets.repartitionTopics(admin, appId)));
                 doneRounds = inputLeft == 0 && internalLeft == 0 ? doneRounds + 1 : 0;
+                tracker.update(Math.max(0, total - inputLeft), internalLeft);
                 if (doneRounds >= 2) {
+                    tracker.finished();
                     progress.accept(String.format("read %d of ~%d input records (100%%)", total, total));
                     return;
                 }

@@ -138,6 +138,14 @@ public final class ScenarioRunner {
         return result;
     }
 
+    /**
+     * Only produces the records (in event-time order unless {@link #inGivenOrder()}) and a watermark per input
+     * partition, for an engine that runs elsewhere (e.g. {@code correlator run}); nothing is run or read.
+     */
+    public void produce(List<ScenarioRecord> records) {
+        produce(records, baseProps, TopicNames.fromProperties(baseProps));
+    }
+
     private void produce(List<ScenarioRecord> records, Properties props, TopicNames names) {
         List<ScenarioRecord> ordered = new ArrayList<>(records);
         if (sortByTime) {

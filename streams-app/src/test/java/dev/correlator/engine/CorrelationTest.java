@@ -97,6 +97,8 @@ class CorrelationTest {
         assertThat(line.getRevision()).isEqualTo(linked.getRevision() + 1);
         assertThat(line.getReasons()).contains(ReasonCode.CAUSE_ENDED_BEFORE_OUTAGE);
         assertThat(engine.finalAttributions().get(OUTAGE).getStatus()).isEqualTo(AttributionStatus.NO_KNOWN_CAUSE);
+        // the retraction is counted
+        assertThat(EngineMetricsTest.sum(engine.metrics(), EngineMetrics.RETRACTIONS, Map.of("kind", "unlinked"))).isEqualTo(1);
     }
 
     @Test

@@ -44,6 +44,10 @@ final class EngineProcess implements AutoCloseable {
             cmd.addAll(List.of(extra.split("\\s+")));
         }
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), CorrelatorCli.class.getName(), "run"));
+        // the HTTP server runs as in production, on a free port: several engines (and other tests) share the host
+        if (!properties.containsKey("correlator.http.port")) {
+            cmd.addAll(List.of("-p", "correlator.http.port=0"));
+        }
         properties.forEach((k, v) -> {
             cmd.add("-p");
             cmd.add(k + "=" + v);

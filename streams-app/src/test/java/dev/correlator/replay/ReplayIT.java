@@ -57,7 +57,10 @@ class ReplayIT {
         assertThat(liveLines).hasSize(7);
 
         List<String> progress = new ArrayList<>();
-        Replay.Summary first = new Replay(live, FROM, TO, prefix + "r1-", Duration.ofMinutes(2), progress::add).run();
+        Replay firstReplay = new Replay(live, FROM, TO, prefix + "r1-", Duration.ofMinutes(2), progress::add);
+        io.micrometer.core.instrument.simple.SimpleMeterRegistry gauges = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        firstReplay.tracker().bindTo(gauges);
+        Replay.Summary first = firstReplay.run();
         Replay.Summary second = new Replay(live, FROM, TO, prefix + "r2-", Duration.ofMinutes(2), line -> { }).run();
 
         Map<String, String> firstLines = content(first.result().finalLines(), Instant.EPOCH, Instant.MAX);
@@ -68,6 +71,13 @@ class ReplayIT {
         assertThat(first.verdicts()).containsEntry("LINKED", 4L).containsEntry("UNLINKED", 3L);
         assertThat(first.readPerTopic()).containsKey(prefix + "service-pings");
         assertThat(progress).anyMatch(line -> line.contains("input records (100%)"));
+        // the progress gauges say the same
+        long expected = firstReplay.tracker().expected();
+        assertThat(expected).isPositive();
+        assertThat(progress).anyMatch(line -> line.contains("~" + expected + " input records"));
+        assertThat(gauges.get("correlator.replay.records.read").gauge().value()).isEqualTo(expected);
+        assertThat(gauges.get("correlator.replay.progress").gauge().value()).isEqualTo(1.0);
+        assertThat(gauges.get("correlator.replay.done").gauge().value()).isEqualTo(1.0);
         System.out.println(first.describe());
     }
 

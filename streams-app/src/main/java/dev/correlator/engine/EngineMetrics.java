@@ -1,0 +1,67 @@
+package dev.correlator.engine;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.correlator.avro.Verdict;
+import dev.correlator.errors.DeadLetterMetrics;
+import org.apache.kafka.common.MetricName;
+import org.apache.kafka.common.metrics.Sensor;
+import org.apache.kafka.common.metrics.stats.CumulativeCount;
+import org.apache.kafka.streams.StreamsMetrics;
+
+/**
+ * The engine's own counters, kept in the Kafka Streams metrics registry of the task that counts (group
+ * {@value DeadLetterMetrics#GROUP}, tagged {@code thread-id}) beside {@code dead-lettered-records-total}
+ * and {@code late-records-total}: {@code KafkaStreams.metrics()}, JMX and the Prometheus endpoint (through
+ * Micrometer's Kafka Streams binder, as {@code kafka_correlator_<name>}) show them. Nothing static: a
+ * TopologyTestDriver has its own registry. Sum over {@code thread-id} for the instance.
+ */
+public final class EngineMetrics {
+
+    public static final String OUTAGES_OPENED = "outages-opened-total";
+    public static final String OUTAGES_CLOSED = "outages-closed-total";
+    /** Correlation lines emitted (a new pair or a changed one), tagged {@code verdict}. */
+    public static final String VERDICTS = "verdicts-total";
+    /** The reasons of the emitted lines, tagged {@code verdict} and {@code reason}. */
+    public static final String VERDICT_REASONS = "verdict-reasons-total";
+    /** LINKED lines taken back, tagged {@code kind}: {@code unlinked} (now UNLINKED or PENDING) or {@code withdrawn} (tombstone). */
+    public static final String RETRACTIONS = "retractions-total";
+
+    private EngineMetrics() {
+    }
+
+    static void outageOpened(StreamsMetrics metrics) {
+        count(metrics, OUTAGES_OPENED, "Outages opened", Map.of());
+    }
+
+    static void outageClosed(StreamsMetrics metrics) {
+        count(metrics, OUTAGES_CLOSED, "Outages closed", Map.of());
+    }
+
+    static void verdict(StreamsMetrics metrics, Verdict verdict, List<? extends Enum<?>> reasons) {
+        count(metrics, VERDICTS, "Correlation lines emitted, by verdict", Map.of("verdict", verdict.name()));
+        for (Enum<?> reason : reasons) {
+            Map<String, String> tags = new LinkedHashMap<>();
+            tags.put("verdict", verdict.name());
+            tags.put("reason", reason.name());
+            count(metrics, VERDICT_REASONS, "Reasons of the correlation lines emitted, by verdict and reason", tags);
+        }
+    }
+
+    static void retraction(StreamsMetrics metrics, String kind) {
+        count(metrics, RETRACTIONS, "LINKED correlations taken back (unlinked or withdrawn)", Map.of("kind", kind));
+    }
+
+    private static void count(StreamsMetrics metrics, String name, String description, Map<String, String> extraTags) {
+        String thread = Thread.currentThread().getName();
+        Map<String, String> tags = new LinkedHashMap<>();
+        tags.put("thread-id", thread);
+        tags.putAll(extraTags);
+        // one sensor per metric and tag set: a sensor records into every metric it holds
+        Sensor sensor = metrics.addSensor("correlator." + name + "." + tags, Sensor.RecordingLevel.INFO);
+        sensor.add(new MetricName(name, DeadLetterMetrics.GROUP, description, tags), new CumulativeCount());
+        sensor.record();
+    }
+}
