@@ -6,6 +6,7 @@ import java.util.concurrent.Callable;
 import dev.correlator.app.CorrelatorApp;
 import dev.correlator.app.TopicSetup;
 import dev.correlator.topics.TopicNames;
+import dev.correlator.ui.UiServer;
 import org.apache.kafka.streams.KafkaStreams;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -20,6 +21,9 @@ final class RunCommand implements Callable<Integer> {
 
     @Mixin
     ConnectionOptions connection;
+
+    @Mixin
+    UiOptions ui = new UiOptions();
 
     @Option(names = "--create-topics", description = "Create missing topics first (with --partitions and --replication-factor).")
     boolean createTopics;
@@ -39,7 +43,13 @@ final class RunCommand implements Callable<Integer> {
         }
         TopicSetup.verifyCoPartitioned(props, TopicNames.fromProperties(props));
         CorrelatorApp app = new CorrelatorApp(props);
-        Thread hook = new Thread(app::close, "correlator-shutdown");
+        UiServer page = ui.start(props, System.err);
+        Thread hook = new Thread(() -> {
+            app.close();
+            if (page != null) {
+                page.close();
+            }
+        }, "correlator-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         app.start();
         app.awaitStopped();

@@ -163,7 +163,8 @@ public final class TimelineModel {
         n.put("datacenter", e.getDatacenter());
         n.put("region", e.getRegion());
         n.put("eventKind", e.getKind().name());
-        if (e.getDescription() != null) {
+        // the event is described by how it began; later steps are in "steps"
+        if (e.getDescription() != null && (e.getPhase() == EventPhase.STARTED || !n.hasNonNull("description"))) {
             n.put("description", e.getDescription());
         }
         ArrayNode targets = n.putArray("targets");
@@ -311,6 +312,8 @@ public final class TimelineModel {
         reasons(n, r.getReasons());
         ArrayNode claims = n.putArray("claims");
         r.getClaims().forEach(claims::add);
+        putTime(n, "outageEnd", r.getOutageEnd());
+        putTime(n, "causeEnd", r.getCauseEnd());
         n.put("at", at);
         return n;
     }
