@@ -57,7 +57,8 @@ final class EventStreamHandler implements HttpHandler {
         exchange.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
         exchange.getResponseHeaders().set("Cache-Control", "no-cache");
         exchange.getResponseHeaders().set("X-Accel-Buffering", "no");
-        try (OutputStream out = exchange.getResponseBody()) {
+        OutputStream out = exchange.getResponseBody();
+        try {
             exchange.sendResponseHeaders(200, 0); // chunked: streamed until either side closes
             write(out, "retry: 2000\nevent: snapshot\ndata: " + snapshot + "\n\n");
             while (!closed) {
@@ -74,7 +75,7 @@ final class EventStreamHandler implements HttpHandler {
         } finally {
             model.unsubscribe(listener);
             open.remove(queue);
-            exchange.close();
+            exchange.close(); // ends the chunked body: the browser sees the stream end only after the cleanup
         }
     }
 

@@ -38,6 +38,7 @@ import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -109,6 +110,7 @@ class TimelinePageIT {
             // the command has printed its verdicts (it then keeps serving the page)
             wait.until(d -> out.toString(StandardCharsets.UTF_8).contains("dc:cned-ddos"));
             assertThat(browser.findElement(By.id("legend")).getText()).contains("external cause", "no known cause", "LINKED", "UNLINKED", "claim");
+            awayFromTheChart(browser);
             Browser.screenshot(browser, SCREENSHOTS.resolve("timeline-demo.png"));
 
             // click CNED: the panel says why, in words, and how sure
@@ -125,7 +127,22 @@ class TimelinePageIT {
             assertThat(card.findElement(By.cssSelector("[data-role='confidence']")).getText()).matches("confidence 0\\.9\\d");
             assertThat(card.findElement(By.cssSelector("[data-role='history']")).getText()).contains("Revision history", "first verdict");
             assertThat(card.getText()).contains("minister").contains("cyberattacks");
+            awayFromTheChart(browser);
             Browser.screenshot(browser, SCREENSHOTS.resolve("timeline-demo-cned.png"));
+
+            // an ENT outage: LINKED to its vendor's capacity event, UNLINKED from the fire the claims blame
+            String ent = "ent-grand-est@2021-04-06T07:00:00Z";
+            wait.until(d -> {
+                d.findElement(By.cssSelector("rect[data-role='outage'][data-outage='" + ent + "']")).click();
+                return ent.equals(d.findElement(By.id("panel")).getAttribute("data-selected"));
+            });
+            WebElement fire = browser.findElement(By.cssSelector("#panel [data-role='correlation'][data-cause='dc:ovh-sbg2-fire']"));
+            assertThat(fire.findElement(By.cssSelector("[data-role='verdict']")).getText()).isEqualTo("UNLINKED");
+            assertThat(fire.findElement(By.cssSelector("[data-role='reasons']")).getText())
+                    .contains("The service did not run at this provider at all.", "The cause was over before the outage began.");
+            assertThat(fire.getText()).contains("OVHcloud is not responsible");
+            awayFromTheChart(browser);
+            Browser.screenshot(browser, SCREENSHOTS.resolve("timeline-demo-ent.png"));
 
             // live: a claim produced now appears without a reload
             long seqBefore = Long.parseLong(browser.findElement(By.id("timeline")).getAttribute("data-seq"));
@@ -148,6 +165,11 @@ class TimelinePageIT {
             ui.stop.countDown();
         }
         assertThat(run.get(1, TimeUnit.MINUTES)).isZero();
+    }
+
+    /** The pointer off the chart, so that no tooltip covers the screenshot. */
+    private static void awayFromTheChart(ChromeDriver browser) {
+        new Actions(browser).moveToElement(browser.findElement(By.tagName("h1"))).perform();
     }
 
     private static boolean present(List<WebElement> elements) {
