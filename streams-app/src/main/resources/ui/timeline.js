@@ -6,7 +6,8 @@
   'use strict';
 
   const SVGNS = 'http://www.w3.org/2000/svg';
-  const LABEL_W = 230, AXIS_H = 30, ROW_H = 30, GROUP_H = 22, OVERVIEW_H = 34, PAD_R = 16, BAR_H = 16;
+  const LABEL_W = 230, AXIS_H = 30, GROUP_H = 22, OVERVIEW_H = 34, PAD_R = 16, BAR_H = 16;
+  let ROW_H = 30; // grows to fill the chart's height when there are few rows
   const MIN = 60000, HOUR = 3600000, DAY = 86400000;
   const STEPS = [MIN, 5 * MIN, 15 * MIN, 30 * MIN, HOUR, 2 * HOUR, 3 * HOUR, 6 * HOUR, 12 * HOUR, DAY, 2 * DAY, 7 * DAY, 14 * DAY, 30 * DAY, 91 * DAY, 365 * DAY];
   const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
@@ -222,7 +223,10 @@
     const x = (t) => LABEL_W + (t - t0) / (t1 - t0) * plotW;
     const groups = buildRows();
 
-    // rows and their y
+    // rows and their y; few rows get more room, many rows scroll
+    const rowCount = groups.reduce((n, g) => n + g.rows.length, 0);
+    const room = chart.clientHeight - AXIS_H - groups.length * GROUP_H - 10 - OVERVIEW_H - 12;
+    ROW_H = Math.max(30, Math.min(42, Math.floor(room / Math.max(1, rowCount))));
     const rowY = new Map();
     let y = AXIS_H;
     const placed = [];
@@ -253,9 +257,10 @@
       } else {
         el('rect', { x: 0, y: item.y, width, height: ROW_H, class: 'rowbg' + (alt ? ' alt' : '') }, bg);
         alt = !alt;
-        const label = el('text', { x: 10, y: item.y + (item.row.sub ? 13 : 19), class: 'row-label', 'data-row': item.row.id }, bg, clipText(item.row.label, 32));
+        const mid = item.y + ROW_H / 2;
+        const label = el('text', { x: 10, y: item.row.sub ? mid - 2 : mid + 4, class: 'row-label', 'data-row': item.row.id }, bg, clipText(item.row.label, 32));
         el('title', {}, label, item.row.label);
-        if (item.row.sub) { el('text', { x: 10, y: item.y + 25, class: 'row-sub' }, bg, clipText(item.row.sub, 40)); }
+        if (item.row.sub) { el('text', { x: 10, y: mid + 10, class: 'row-sub' }, bg, clipText(item.row.sub, 40)); }
       }
     }
 
@@ -551,7 +556,7 @@
     const withdrawn = values(model.pairs).filter((q) => q.withdrawn && q.outageId === o.id);
     const out = [
       h('h2', { text: o.service, 'data-role': 'panel-title' }),
-      h('div', { class: 'meta', text: fmt(o.start) + ' – ' + (o.end ? fmt(o.end) + ' (' + fmtDuration(o.end - o.start) + ')' : 'still open') }),
+      h('div', { class: 'meta', text: fmt(o.start) + ' – ' + (o.end ? (fmtDay(o.end) === fmtDay(o.start) ? fmtTime(o.end) : fmt(o.end)) + ' (' + fmtDuration(o.end - o.start) + ')' : 'still open') }),
       h('div', { class: 'meta', text: 'outage ' + o.id + ' · ' + o.failedPings + '/' + o.totalPings + ' pings failed' }),
       h('p', {}, [h('span', { class: 'chip att-' + status, text: status === 'NONE' ? 'NOT ATTRIBUTED' : status.replace(/_/g, ' ') }), ' ',
         h('span', { text: att ? model.attributionTexts[status] : 'No attribution yet.' })]),
