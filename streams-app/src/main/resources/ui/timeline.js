@@ -537,7 +537,7 @@
   }
 
   function overviewPanel() {
-    const outages = values(model.outages).sort((a, b) => b.start - a.start);
+    const outages = values(model.outages).sort((a, b) => (b.start - a.start) || a.service.localeCompare(b.service));
     const list = h('ul', { class: 'outage-list' }, outages.slice(0, 200).map((o) => {
       const att = attributionOf(o.id);
       return h('li', { 'data-outage': o.id, onclick: () => { select({ type: 'outage', id: o.id }); centerOn(o.start, o.end); } }, [
