@@ -47,6 +47,7 @@
       if (d.kind === 'meta') {
         model.meta = d.value;
         document.body.dataset.loaded = String(!!model.meta.loaded);
+        setConn('live');
       } else if (d.value === null) {
         delete model[d.kind][d.id];
       } else {
@@ -59,8 +60,10 @@
   }
 
   function setConn(state) {
-    conn.dataset.state = state;
-    conn.textContent = state === 'live' ? 'live' : state === 'down' ? 'disconnected' : 'reconnecting…';
+    const error = model && model.meta && model.meta.error;
+    conn.dataset.state = error ? 'down' : state;
+    conn.textContent = error ? 'not updating' : state === 'live' ? 'live' : state === 'down' ? 'disconnected' : 'reconnecting…';
+    conn.title = error || 'Connection to the engine\'s topics';
   }
 
   const values = (o) => (o ? Object.values(o) : []);

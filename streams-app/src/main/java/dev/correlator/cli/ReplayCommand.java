@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
         footer = {"  correlator replay --from 2021-04-06T06:00:00Z --to 2021-04-06T12:00:00Z --bootstrap-servers kafka:9092 \\",
                 "      --schema-registry-url http://registry:8081 --output-prefix what-happened-",
                 "  then read what-happened-correlations (compacted: the latest verdict per outage and cause)",
-                "  or add --ui to look at them on the timeline page (http://127.0.0.1:8081/ui/) until Ctrl-C"})
+                "  or add --ui to look at them on the timeline page (http://127.0.0.1:8080/ui/) until Ctrl-C"})
 final class ReplayCommand implements Callable<Integer> {
 
     @Option(names = "--from", required = true, paramLabel = "INSTANT", description = "Window start (ISO-8601, e.g. 2021-04-06T06:00:00Z).")

@@ -31,7 +31,7 @@ import picocli.CommandLine.Parameters;
         footerHeading = "%nExamples:%n",
         footer = {"  correlator scenario what-if.jsonl",
                 "  correlator scenario what-if.jsonl --format table",
-                "  correlator scenario what-if.jsonl --ui               # and see it at http://127.0.0.1:8081/ui/ until Ctrl-C",
+                "  correlator scenario what-if.jsonl --ui               # and see it at http://127.0.0.1:8080/ui/ until Ctrl-C",
                 "  correlator scenario what-if.jsonl --emit changelog   # every revision, in order; withdrawn pairs as {\"withdrawn\":key}"})
 final class ScenarioCommand implements Callable<Integer> {
 

@@ -12,7 +12,8 @@ import picocli.CommandLine.Option;
 /** {@code --ui}, {@code --ui-port}: the timeline page on 127.0.0.1, for {@code run}, {@code scenario} and {@code demo}. */
 final class UiOptions {
 
-    static final int DEFAULT_PORT = 8081;
+    /** The API server's port (issue 7): without it the page takes its place; 8081 is the schema registry's. */
+    static final int DEFAULT_PORT = 8080;
 
     @Option(names = "--ui", description = "Serve the timeline page (outages, causes, verdicts; live) on 127.0.0.1; "
             + "scenario and demo then keep running after printing, until Ctrl-C.")

@@ -167,6 +167,7 @@ public final class TimelineFeed implements AutoCloseable {
             }
         } catch (RuntimeException e) {
             failure = e;
+            model.failed("the page stopped reading the topics: " + e.getMessage());
             LOG.error("the timeline feed stopped: {}", e.toString(), e);
         }
     }

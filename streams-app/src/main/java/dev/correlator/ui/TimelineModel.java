@@ -256,6 +256,12 @@ public final class TimelineModel {
         }
     }
 
+    /** The feed stopped: the page says so instead of showing stale data as live. */
+    public synchronized void failed(String why) {
+        meta.put("error", why);
+        publish(META, "meta", meta.deepCopy());
+    }
+
     // ---- out ----
 
     /** The whole model as JSON. */

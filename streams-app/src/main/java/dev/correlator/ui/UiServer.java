@@ -55,7 +55,7 @@ public final class UiServer implements AutoCloseable {
         return new UiServer(feed, ui, server, executor);
     }
 
-    /** The page's address, e.g. {@code http://127.0.0.1:8081/ui/}. */
+    /** The page's address, e.g. {@code http://127.0.0.1:8080/ui/}. */
     public String url() {
         InetSocketAddress a = server.getAddress();
         String host = a.getAddress().isAnyLocalAddress() ? DEFAULT_HOST : a.getHostString();
