@@ -56,7 +56,16 @@
       schedule();
     });
     source.onopen = () => setConn('live');
-    source.onerror = () => setConn(source.readyState === EventSource.CLOSED ? 'down' : 'connecting');
+    source.onerror = () => {
+      if (source.readyState === EventSource.CLOSED) {
+        // an HTTP error (e.g. 503: too many pages open) closes an EventSource for good: try again later
+        setConn('down');
+        source.close();
+        setTimeout(connect, 5000);
+      } else {
+        setConn('connecting');
+      }
+    };
   }
 
   function setConn(state) {

@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -21,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * {@code delta} event per change, each flushed at once; a comment line every {@value #HEARTBEAT_SECONDS} s keeps
  * proxies and the browser from timing out and tells a gone browser apart. A browser too slow to drain its queue
  * is cut off; {@code EventSource} reconnects and starts again from a fresh snapshot, so nothing is silently lost.
- * Holds one server thread per open page.
+ * Holds one server thread per open page, so at most {@code maxStreams} at once (503 beyond; the page retries).
  */
 final class EventStreamHandler implements HttpHandler {
 
@@ -35,14 +36,26 @@ final class EventStreamHandler implements HttpHandler {
     private final Set<BlockingQueue<String>> open = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
-    EventStreamHandler(TimelineModel model, Duration heartbeat) {
+    private final int maxStreams;
+    private final Semaphore slots;
+
+    EventStreamHandler(TimelineModel model, Duration heartbeat, int maxStreams) {
         this.model = model;
         this.heartbeat = heartbeat;
+        this.maxStreams = maxStreams;
+        this.slots = new Semaphore(maxStreams);
     }
 
     @Override
     public void handle(HttpExchange exchange) throws IOException {
         if (!StaticAssetsHandler.getOrHead(exchange)) {
+            return;
+        }
+        if (!slots.tryAcquire()) {
+            // each stream holds a server thread: a bounded number, so pages never starve the server's other handlers
+            exchange.getResponseHeaders().set("Retry-After", "5");
+            StaticAssetsHandler.sendText(exchange, 503, "too many open timeline pages (" + maxStreams + "); retry later");
+            exchange.close();
             return;
         }
         BlockingQueue<String> queue = new ArrayBlockingQueue<>(QUEUE);
@@ -53,12 +66,12 @@ final class EventStreamHandler implements HttpHandler {
             }
         };
         open.add(queue);
-        String snapshot = model.subscribe(listener);
-        exchange.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
-        exchange.getResponseHeaders().set("Cache-Control", "no-cache");
-        exchange.getResponseHeaders().set("X-Accel-Buffering", "no");
-        OutputStream out = exchange.getResponseBody();
         try {
+            String snapshot = model.subscribe(listener);
+            exchange.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
+            exchange.getResponseHeaders().set("Cache-Control", "no-cache");
+            exchange.getResponseHeaders().set("X-Accel-Buffering", "no");
+            OutputStream out = exchange.getResponseBody();
             exchange.sendResponseHeaders(200, 0); // chunked: streamed until either side closes
             write(out, "retry: 2000\nevent: snapshot\ndata: " + snapshot + "\n\n");
             while (!closed) {
@@ -75,6 +88,7 @@ final class EventStreamHandler implements HttpHandler {
         } finally {
             model.unsubscribe(listener);
             open.remove(queue);
+            slots.release();
             exchange.close(); // ends the chunked body: the browser sees the stream end only after the cleanup
         }
     }

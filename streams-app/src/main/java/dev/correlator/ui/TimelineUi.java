@@ -18,23 +18,29 @@ import com.sun.net.httpserver.HttpServer;
  *   <li>{@code GET /ui/api/events}: Server-Sent Events, the snapshot then one delta per change.</li>
  * </ul>
  * Mount them with {@link #mount(HttpServer)}, or hand {@link #handlers()} to a server that registers handlers by
- * path prefix (e.g. {@code ui.mount(api::register)}). {@link UiServer} runs them on a server of its own.
+ * path prefix (e.g. {@code ui.mount(api::register)}). {@link Timeline} pairs them with their feed; {@link UiServer}
+ * runs that on a server of its own.
  */
 public final class TimelineUi implements AutoCloseable {
 
     public static final String PREFIX = "/ui/";
+    /**
+     * Open event streams at once: each holds a server thread (the app's HTTP server has a fixed pool of 16),
+     * so a few pages never starve health checks and queries.
+     */
+    public static final int MAX_STREAMS = 8;
 
     private final TimelineModel model;
     private final EventStreamHandler events;
     private final Map<String, HttpHandler> handlers = new LinkedHashMap<>();
 
     public TimelineUi(TimelineModel model) {
-        this(model, Duration.ofSeconds(EventStreamHandler.HEARTBEAT_SECONDS));
+        this(model, Duration.ofSeconds(EventStreamHandler.HEARTBEAT_SECONDS), MAX_STREAMS);
     }
 
-    TimelineUi(TimelineModel model, Duration heartbeat) {
+    TimelineUi(TimelineModel model, Duration heartbeat, int maxStreams) {
         this.model = model;
-        this.events = new EventStreamHandler(model, heartbeat);
+        this.events = new EventStreamHandler(model, heartbeat, maxStreams);
         handlers.put(PREFIX + "api/events", events);
         handlers.put(PREFIX + "api/snapshot", exchange -> {
             try (exchange) {

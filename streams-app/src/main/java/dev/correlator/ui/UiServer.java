@@ -10,22 +10,20 @@ import java.util.concurrent.atomic.AtomicInteger;
 import com.sun.net.httpserver.HttpServer;
 
 /**
- * The timeline on an HTTP server of its own, for the commands that run no API server: a {@link TimelineFeed}
- * reading the deployment's topics, the {@link TimelineUi} handlers, and a JDK {@link HttpServer} bound to
+ * The {@link Timeline} on an HTTP server of its own, for the commands that run no API server: a JDK
+ * {@link HttpServer} bound to
  * {@code host} (127.0.0.1 unless told otherwise; the page has no authentication).
  */
 public final class UiServer implements AutoCloseable {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
 
-    private final TimelineFeed feed;
-    private final TimelineUi ui;
+    private final Timeline timeline;
     private final HttpServer server;
     private final ExecutorService executor;
 
-    private UiServer(TimelineFeed feed, TimelineUi ui, HttpServer server, ExecutorService executor) {
-        this.feed = feed;
-        this.ui = ui;
+    private UiServer(Timeline timeline, HttpServer server, ExecutorService executor) {
+        this.timeline = timeline;
         this.server = server;
         this.executor = executor;
     }
@@ -37,9 +35,6 @@ public final class UiServer implements AutoCloseable {
      * @param port  0 for any free port
      */
     public static UiServer start(Properties props, String host, int port) throws IOException {
-        TimelineModel model = new TimelineModel();
-        TimelineFeed feed = new TimelineFeed(props, model);
-        TimelineUi ui = new TimelineUi(model);
         HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 0);
         // one thread per open event stream, so an unbounded pool of daemon threads; idle ones go after 60 s
         AtomicInteger n = new AtomicInteger();
@@ -49,10 +44,9 @@ public final class UiServer implements AutoCloseable {
             return t;
         });
         server.setExecutor(executor);
-        ui.mount(server);
-        feed.start();
+        Timeline timeline = Timeline.start(props).mount(server);
         server.start();
-        return new UiServer(feed, ui, server, executor);
+        return new UiServer(timeline, server, executor);
     }
 
     /** The page's address, e.g. {@code http://127.0.0.1:8080/ui/}. */
@@ -67,14 +61,13 @@ public final class UiServer implements AutoCloseable {
     }
 
     public TimelineModel model() {
-        return feed.model();
+        return timeline.model();
     }
 
     @Override
     public void close() {
-        ui.close();
+        timeline.close();
         server.stop(1);
         executor.shutdownNow();
-        feed.close();
     }
 }

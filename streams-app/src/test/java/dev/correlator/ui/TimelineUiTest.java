@@ -40,7 +40,7 @@ class TimelineUiTest {
     void start() throws Exception {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.setExecutor(Executors.newCachedThreadPool());
-        ui = new TimelineUi(model, Duration.ofMillis(200));
+        ui = new TimelineUi(model, Duration.ofMillis(200), 2);
         ui.mount(server);
         server.start();
         base = "http://127.0.0.1:" + server.getAddress().getPort();
@@ -102,6 +102,21 @@ class TimelineUiTest {
             assertThat(in.readLine()).isEqualTo(": heartbeat"); // nothing happens for a while
             assertThat(in.readLine()).isEmpty();
             assertThat(ui.openStreams()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void openStreamsAreBoundedTheNextOneIsToldToComeBackLater() throws Exception {
+        HttpResponse<InputStream> first = client.send(HttpRequest.newBuilder(URI.create(base + "/ui/api/events")).build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<InputStream> second = client.send(HttpRequest.newBuilder(URI.create(base + "/ui/api/events")).build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        try (InputStream a = first.body(); InputStream b = second.body()) {
+            assertThat(a.read()).isEqualTo('r'); // "retry: ..." : both streams are open
+            assertThat(b.read()).isEqualTo('r');
+            HttpResponse<String> third = get("/ui/api/events");
+            assertThat(third.statusCode()).isEqualTo(503);
+            assertThat(third.headers().firstValue("Retry-After")).hasValue("5");
         }
     }
 
