@@ -385,7 +385,8 @@
         const te = tgt.a.end ?? end;
         const tx = Math.min(Math.max(q.outageStart, ts), te);
         // a cause outside the view: the line ends at the row's edge, where its "◀ date" marker is
-        const x2 = Math.min(Math.max(x(tx) + (tgt.a.point ? 0 : j * 7), LABEL_W + 100), LABEL_W + plotW - 100 + 2 * j);
+        let x2 = x(tx) + (tgt.a.point ? 0 : j * 7);
+        if (x2 < LABEL_W) { x2 = LABEL_W + 100; } else if (x2 > LABEL_W + plotW) { x2 = LABEL_W + plotW - 100; }
         const y1 = from.y + (tgt.a.y > from.y ? BAR_H / 2 : -BAR_H / 2);
         const y2 = tgt.a.y + (tgt.a.y > from.y ? -(tgt.a.point ? 6 : BAR_H / 2 - 1) : (tgt.a.point ? 6 : BAR_H / 2 - 1));
         const my = (y1 + y2) / 2;
