@@ -15,7 +15,9 @@ import dev.correlator.scenario.OutputFormat;
 import dev.correlator.scenario.ParsedScenario;
 import dev.correlator.scenario.ScenarioParser;
 import dev.correlator.scenario.ScenarioRunner;
+import dev.correlator.ui.UiServer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code correlator demo}: the 6 April 2021 scenario on an embedded broker, as a readable table. */
@@ -27,6 +29,9 @@ final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--keep-running", description = "Keep the broker up after printing, to look at the topics; Ctrl-C stops it.")
     boolean keepRunning;
+
+    @Mixin
+    UiOptions ui = new UiOptions();
 
     @Option(names = "--timeout", defaultValue = "PT5M", description = "Give up if the engine has not finished by then (default: ${DEFAULT-VALUE}).")
     Duration timeout;
@@ -42,14 +47,19 @@ final class DemoCommand implements Callable<Integer> {
                 scenario.records().size());
         Properties props = ConfigLoader.defaults();
         long t0 = System.nanoTime();
-        try (ScenarioExecution execution = ScenarioExecution.start(props, false, false, 1, err)) {
+        try (ScenarioExecution execution = ScenarioExecution.start(props, false, false, 1, err);
+             UiServer page = ui.start(execution.props(), err)) {
             ScenarioRunner.Result result = execution.run(scenario.records(), timeout, err);
             out.print(OutputFormat.toTable(OutputFormat.sortFinal(result.finalLines())));
             out.println();
             printAttributions(result, out);
             out.printf("%nDone in %.1f s on a real Kafka broker.%n", (System.nanoTime() - t0) / 1e9);
-            printHowToLook(out, execution.bootstrapServers(), keepRunning);
-            if (keepRunning) {
+            printHowToLook(out, execution.bootstrapServers(), keepRunning || page != null);
+            if (page != null) {
+                out.println();
+                out.println("See it on a timeline: " + page.url() + "  (open it in a browser; Ctrl-C to stop)");
+                ui.awaitStop();
+            } else if (keepRunning) {
                 CountDownLatch stop = new CountDownLatch(1);
                 Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "demo-stop"));
                 stop.await();
@@ -77,6 +87,7 @@ final class DemoCommand implements Callable<Integer> {
         if (running) {
             out.println("The broker stays up at " + bootstrap + " (Ctrl-C to stop). Look at the topics with, e.g.:");
         } else {
+            out.println("To see it on a timeline in your browser: `correlator demo --ui`.");
             out.println("To look at the topics, run `correlator demo --keep-running` and, while it runs:");
         }
         out.println("  kcat -b " + (running ? bootstrap : "<bootstrap>") + " -C -t correlations -e -f '%k\\n'");

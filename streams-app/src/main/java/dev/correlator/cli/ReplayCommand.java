@@ -2,11 +2,14 @@ package dev.correlator.cli;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Properties;
 import java.util.concurrent.Callable;
 
 import dev.correlator.http.HttpApi;
 import dev.correlator.http.MetricsEndpoint;
 import dev.correlator.replay.Replay;
+import dev.correlator.topics.TopicNames;
+import dev.correlator.ui.UiServer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -19,7 +22,8 @@ import picocli.CommandLine.Option;
         footerHeading = "%nExamples:%n",
         footer = {"  correlator replay --from 2021-04-06T06:00:00Z --to 2021-04-06T12:00:00Z --bootstrap-servers kafka:9092 \\",
                 "      --schema-registry-url http://registry:8081 --output-prefix what-happened-",
-                "  then read what-happened-correlations (compacted: the latest verdict per outage and cause)"})
+                "  then read what-happened-correlations (compacted: the latest verdict per outage and cause)",
+                "  or add --ui to look at them on the timeline page (http://127.0.0.1:8080/ui/) until Ctrl-C"})
 final class ReplayCommand implements Callable<Integer> {
 
     @Option(names = "--from", required = true, paramLabel = "INSTANT", description = "Window start (ISO-8601, e.g. 2021-04-06T06:00:00Z).")
@@ -45,9 +49,13 @@ final class ReplayCommand implements Callable<Integer> {
     @Mixin
     ConnectionOptions connection;
 
+    @Mixin
+    UiOptions ui = new UiOptions();
+
     @Override
     public Integer call() throws Exception {
-        Replay replay = new Replay(connection.load(), from, to, outputPrefix, timeout, System.err::println);
+        Properties props = connection.load();
+        Replay replay = new Replay(props, from, to, outputPrefix, timeout, System.err::println);
         Replay.Summary summary;
         if (httpPort == null) {
             summary = replay.run();
@@ -60,6 +68,17 @@ final class ReplayCommand implements Callable<Integer> {
             }
         }
         System.out.println(summary.describe());
+        if (ui.enabled) {
+            // the page over the replay's own outputs (and the causes in the live inputs)
+            Properties replayed = new Properties();
+            replayed.putAll(props);
+            replayed.put(TopicNames.INPUT_PREFIX, summary.outputs().inputPrefix());
+            replayed.put(TopicNames.OUTPUT_PREFIX, summary.outputs().outputPrefix());
+            try (UiServer page = ui.start(replayed, System.err)) {
+                System.out.println("See the replay on a timeline: " + page.url() + "  (Ctrl-C to stop)");
+                ui.awaitStop();
+            }
+        }
         return 0;
     }
 }

@@ -9,6 +9,8 @@ import dev.correlator.app.TopicSetup;
 import dev.correlator.http.EngineEndpoints;
 import dev.correlator.http.HttpApi;
 import dev.correlator.topics.TopicNames;
+import dev.correlator.ui.Timeline;
+import dev.correlator.ui.UiServer;
 import org.apache.kafka.streams.KafkaStreams;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -23,6 +25,9 @@ final class RunCommand implements Callable<Integer> {
 
     @Mixin
     ConnectionOptions connection;
+
+    @Mixin
+    UiOptions ui = new UiOptions();
 
     @Option(names = "--create-topics", description = "Create missing topics first (with --partitions and --replication-factor).")
     boolean createTopics;
@@ -66,9 +71,18 @@ final class RunCommand implements Callable<Integer> {
         Properties streamsProps = http.map(h -> EngineEndpoints.advertise(props, h)).orElse(props);
         CorrelatorApp app = new CorrelatorApp(streamsProps);
         Optional<EngineEndpoints> endpoints = http.map(h -> EngineEndpoints.mount(h, app, streamsProps));
+        // the timeline page shares the API server when there is one; on its own server only with --no-http
+        Timeline timeline = ui.enabled && http.isPresent() ? Timeline.start(props).mount(http.get()::register) : null;
+        UiServer page = ui.enabled && http.isEmpty() ? ui.start(props, System.err) : null;
         Runnable stop = () -> {
             app.close();
             endpoints.ifPresent(EngineEndpoints::close);
+            if (timeline != null) {
+                timeline.close();
+            }
+            if (page != null) {
+                page.close();
+            }
             http.ifPresent(HttpApi::close);
         };
         Runtime.getRuntime().addShutdownHook(new Thread(stop, "correlator-shutdown"));
@@ -76,6 +90,9 @@ final class RunCommand implements Callable<Integer> {
             app.start();
             // served from the start: /health/ready says 503 until the instance is RUNNING
             http.ifPresent(HttpApi::start);
+            if (timeline != null) {
+                System.err.println("timeline page on " + http.get().baseUrl() + "/ui/");
+            }
             app.awaitStopped();
         } finally {
             stop.run();

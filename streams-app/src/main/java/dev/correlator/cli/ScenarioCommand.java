@@ -16,6 +16,7 @@ import dev.correlator.scenario.ParsedScenario;
 import dev.correlator.scenario.ScenarioError;
 import dev.correlator.scenario.ScenarioParser;
 import dev.correlator.scenario.ScenarioRunner;
+import dev.correlator.ui.UiServer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -30,6 +31,7 @@ import picocli.CommandLine.Parameters;
         footerHeading = "%nExamples:%n",
         footer = {"  correlator scenario what-if.jsonl",
                 "  correlator scenario what-if.jsonl --format table",
+                "  correlator scenario what-if.jsonl --ui               # and see it at http://127.0.0.1:8080/ui/ until Ctrl-C",
                 "  correlator scenario what-if.jsonl --emit changelog   # every revision, in order; withdrawn pairs as {\"withdrawn\":key}"})
 final class ScenarioCommand implements Callable<Integer> {
 
@@ -61,17 +63,20 @@ final class ScenarioCommand implements Callable<Integer> {
     @Mixin
     ConnectionOptions connection;
 
+    @Mixin
+    UiOptions ui = new UiOptions();
+
     @Override
     public Integer call() throws Exception {
         if (!Files.isReadable(file)) {
             throw new IllegalArgumentException("cannot read scenario file " + file.toAbsolutePath());
         }
         ParsedScenario parsed = ScenarioParser.parse(file);
-        return run(parsed, connection, partitions, timeout, emit, format, System.out, System.err);
+        return run(parsed, connection, partitions, timeout, emit, format, ui, System.out, System.err);
     }
 
     static int run(ParsedScenario parsed, ConnectionOptions connection, int partitions, Duration timeout, Emit emit,
-                   Format format, PrintStream out, PrintStream err) throws Exception {
+                   Format format, UiOptions ui, PrintStream out, PrintStream err) throws Exception {
         for (ScenarioError error : parsed.errors()) {
             err.println("skipped " + error.describe());
         }
@@ -79,9 +84,15 @@ final class ScenarioCommand implements Callable<Integer> {
         PrintStream utf8 = new PrintStream(out, true, StandardCharsets.UTF_8);
         boolean external = connection.bootstrapServers != null;
         try (ScenarioExecution execution = ScenarioExecution.start(props, external,
-                external || connection.schemaRegistryUrl != null, partitions, err)) {
+                external || connection.schemaRegistryUrl != null, partitions, err);
+             UiServer page = ui.start(execution.props(), err)) {
             ScenarioRunner.Result result = execution.run(parsed.records(), timeout, err);
             print(result, emit, format, utf8);
+            if (page != null) {
+                // stdout may be piped into a file: the address and the wait go to stderr
+                err.println("timeline page: " + page.url() + " (serving until Ctrl-C)");
+                ui.awaitStop();
+            }
         }
         return 0;
     }

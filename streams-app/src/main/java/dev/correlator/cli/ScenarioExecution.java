@@ -71,6 +71,11 @@ final class ScenarioExecution implements AutoCloseable {
         return new ScenarioRunner(props, timeout, progress::println).run(records);
     }
 
+    /** The config the scenario runs with (the embedded broker's address, the in-memory registry's scope). */
+    Properties props() {
+        return props;
+    }
+
     String bootstrapServers() {
         return props.getProperty(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG);
     }
