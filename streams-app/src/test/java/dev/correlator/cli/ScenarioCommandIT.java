@@ -46,7 +46,7 @@ class ScenarioCommandIT {
 
     /**
      * The verdicts of the bundled 6 April 2021 scenario, from {@code correlator scenario}'s JSON Lines output; also
-     * what {@link TestcontainersEndToEndIT} checks on containers.
+     * what {@link EndToEndOnContainersIT} checks on containers.
      */
     static void assertDemoVerdicts(String out) throws java.io.IOException {
         List<OutputLine> lines = OutputFormat.readLines(new StringReader(out));

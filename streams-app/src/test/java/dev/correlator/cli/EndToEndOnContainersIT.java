@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
  * and Confluent Schema Registry in containers (Testcontainers). Without a Docker engine (as on CI here) the class is
  * reported as skipped: the check is bounded ({@link KafkaClusterExtension#dockerAvailable()}), so it never hangs.
  */
-class TestcontainersEndToEndIT {
+class EndToEndOnContainersIT {
 
     private static Boolean docker;
     private static TestcontainersStack stack;
@@ -46,7 +46,7 @@ class TestcontainersEndToEndIT {
     void theDemoScenarioGivesTheExpectedVerdictsOnKafkaAndConfluentSchemaRegistryContainers(@TempDir Path dir)
             throws Exception {
         Path file = dir.resolve("demo.jsonl");
-        try (InputStream in = TestcontainersEndToEndIT.class.getResourceAsStream(ScenarioParser.DEMO_RESOURCE)) {
+        try (InputStream in = EndToEndOnContainersIT.class.getResourceAsStream(ScenarioParser.DEMO_RESOURCE)) {
             Files.copy(in, file);
         }
         String out = ScenarioCommandIT.runCli("scenario", file.toString(), "--bootstrap-servers", stack.bootstrapServers(),
