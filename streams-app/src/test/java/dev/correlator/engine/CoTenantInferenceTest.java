@@ -159,6 +159,24 @@ class CoTenantInferenceTest {
     }
 
     @Test
+    void healthyCoTenantsAreCountedAsHostedAtTheGroupsStart() {
+        List<ScenarioRecord> records = new ArrayList<>(vendorMorning(3, 3, false));
+        Placement elsewhere = Placement.newBuilder().setProvider("ent-vendor").setDatacenter("ent-vendor-dc2")
+                .setRegion("fr").setComponent(null).build();
+        // ok-1 and ok-2 left dc1 before 07:00; ok-3 leaves after: only ok-3 counts as a healthy co-tenant
+        for (String service : List.of("ok-1", "ok-2")) {
+            records.add(new ScenarioRecord(records.size(), Topics.SERVICE_HOSTING, service, ServiceHosting.newBuilder()
+                    .setService(service).setAt(min(-60)).setPlacements(List.of(elsewhere)).build(), min(-60)));
+        }
+        records.add(new ScenarioRecord(records.size(), Topics.SERVICE_HOSTING, "ok-3", ServiceHosting.newBuilder()
+                .setService("ok-3").setAt(min(30)).setPlacements(List.of(elsewhere)).build(), min(30)));
+        records.sort(Comparator.comparing(ScenarioRecord::timestamp).thenComparingInt(ScenarioRecord::lineNumber));
+        CorrelationRecord line = run(records, "moves").line("ent-1", 0, INFERRED);
+        assertThat(line.getReasons()).contains(ReasonCode.CO_TENANTS_HEALTHY);
+        assertThat(line.getConfidence()).isEqualTo(0.45); // 3 down, 1 healthy
+    }
+
+    @Test
     void oneServiceOfADatacenterFailingAloneInfersNothing() {
         Run run = run(vendorMorning(1, 3, false), "alone");
         assertThat(run.changelog()).noneMatch(kv -> kv.key.contains("inferred:"));
