@@ -66,9 +66,12 @@ class ReplayIT {
         assertThat(first.result().outages()).hasSameElementsAs(second.result().outages());
         assertThat(first.outages()).isEqualTo(4);
         assertThat(first.verdicts()).containsEntry("LINKED", 4L).containsEntry("UNLINKED", 6L);
-        // the vendor's capacity event was known before the ENTs went down, CNED's DDoS too
+        // the vendor's capacity event was known before the ENTs went down, CNED's DDoS too. (Whether the ENTs'
+        // inferred link was emitted before the capacity event reached the correlator, and then superseded,
+        // depends on how the partitions interleave: only the final lines are deterministic.)
         assertThat(first.result().timeToAttribution().reported().count()).isEqualTo(4);
-        assertThat(first.describe()).contains("time to attribution: inferred: none; reported: 4 outages, median 0 s");
+        assertThat(first.result().timeToAttribution().reported().p95()).isEqualTo(Duration.ZERO);
+        assertThat(first.describe()).contains("time to attribution: inferred: ", "; reported: 4 outages, median 0 s, p95 0 s");
         assertThat(first.readPerTopic()).containsKey(prefix + "service-pings");
         assertThat(progress).anyMatch(line -> line.contains("input records (100%)"));
         System.out.println(first.describe());
