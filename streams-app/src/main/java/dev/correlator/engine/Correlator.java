@@ -147,9 +147,12 @@ public final class Correlator implements Processor<String, ScopeEvent, String, P
         if (cause.getKind() == CauseKind.INFERRED) {
             return; // claims are not judged against inferred causes
         }
-        // a reported cause may now explain (or no longer explain) outages an inferred cause links
+        // a reported cause may now explain (or no longer explain) outages an inferred cause links; groups that
+        // began more than the look-back before it cannot be aligned with it (a cause's start only moves back)
+        java.time.Instant horizon = cause.getStart().minus(settings.correlation().lookBack())
+                .minus(settings.inference().window());
         for (CauseState inferred : scopeCauses) {
-            if (inferred.getKind() == CauseKind.INFERRED) {
+            if (inferred.getKind() == CauseKind.INFERRED && !inferred.getStart().isBefore(horizon)) {
                 for (String outageId : inferred.getCoTenantOutages()) {
                     OutageFacts facts = outages.get(Keys.join(scope, outageId));
                     if (facts != null) {
