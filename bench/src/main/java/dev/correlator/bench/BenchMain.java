@@ -27,6 +27,7 @@ import dev.correlator.kafka.EmbeddedKafka;
 import dev.correlator.kafka.EmbeddedKafkaProcess;
 import dev.correlator.serde.AvroSerde;
 import dev.correlator.serde.AvroSerdeConfig;
+import dev.correlator.scenario.TimeToAttribution;
 import dev.correlator.topics.TopicNames;
 import dev.correlator.topics.TopicSpec;
 import dev.correlator.topics.Topics;
@@ -177,6 +178,9 @@ public final class BenchMain {
             log.println("engine output: " + outages + " outage records, " + correlations + " correlation records");
 
             Map<String, Object> result = result(summary, producer, baseline, engine, outages, correlations);
+            TimeToAttribution timeToAttribution = TimeToAttribution.ofTopics(base, names);
+            log.println("time to attribution: " + timeToAttribution.describe());
+            result.put("timeToAttribution", timeToAttribution.toMap());
             write(result);
             return result;
         } finally {

@@ -66,6 +66,11 @@ class BenchSmokeTest {
         assertThat(json.has("latency")).isTrue();
         assertThat(json.has("heap100kServicesMiB")).isTrue();
         assertThat(json.path("engineOutput").path("outageRecords").asLong()).isPositive();
+        // too small a load to be sure of links; the figures are there, per kind
+        for (String kind : List.of("inferred", "reported", "any")) {
+            assertThat(json.path("timeToAttribution").path(kind).has("outages")).as(kind).isTrue();
+            assertThat(json.path("timeToAttribution").path(kind).has("p95Seconds")).as(kind).isTrue();
+        }
         assertThat(Files.readString(out.resolve("bench-result.md"))).contains("E/B =");
         assertThat(BenchMain.summaryLine(result)).matches("ratio E/B = \\d+\\.\\d\\d; p99 = .*; 100k-service heap = .*");
     }

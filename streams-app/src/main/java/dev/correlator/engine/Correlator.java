@@ -127,15 +127,39 @@ public final class Correlator implements Processor<String, ScopeEvent, String, P
 
     private void onOutage(String scope, OutageFacts facts, long ts) {
         outages.put(Keys.join(scope, facts.getOutage().getOutageId()), facts);
-        for (CauseState cause : scan(causes, scope)) {
-            judgePair(scope, facts, cause, ts);
+        List<CauseState> scopeCauses = scan(causes, scope);
+        for (CauseState cause : scopeCauses) {
+            judgePair(scope, facts, cause, scopeCauses, ts);
         }
     }
 
     private void onCause(String scope, CauseState cause, long ts) {
-        causes.put(Keys.join(scope, cause.getCauseId()), cause);
+        String key = Keys.join(scope, cause.getCauseId());
+        if (cause.getWithdrawn()) {
+            causes.delete(key); // an inferred cause whose group no longer qualifies: its lines go
+        } else {
+            causes.put(key, cause);
+        }
+        List<CauseState> scopeCauses = scan(causes, scope);
         for (OutageFacts facts : scan(outages, scope)) {
-            judgePair(scope, facts, cause, ts);
+            judgePair(scope, facts, cause, scopeCauses, ts);
+        }
+        if (cause.getKind() == CauseKind.INFERRED) {
+            return; // claims are not judged against inferred causes
+        }
+        // a reported cause may now explain (or no longer explain) outages an inferred cause links; groups that
+        // began more than the look-back before it cannot be aligned with it (a cause's start only moves back)
+        java.time.Instant horizon = cause.getStart().minus(settings.correlation().lookBack())
+                .minus(settings.inference().window());
+        for (CauseState inferred : scopeCauses) {
+            if (inferred.getKind() == CauseKind.INFERRED && !inferred.getStart().isBefore(horizon)) {
+                for (String outageId : inferred.getCoTenantOutages()) {
+                    OutageFacts facts = outages.get(Keys.join(scope, outageId));
+                    if (facts != null) {
+                        judgePair(scope, facts, inferred, scopeCauses, ts);
+                    }
+                }
+            }
         }
         rejudgeClaims(scope, ts);
     }
@@ -159,15 +183,20 @@ public final class Correlator implements Processor<String, ScopeEvent, String, P
      * provider hosts the service are judged in that provider's scope; pairs of a cause that targets a
      * service not hosted at the cause's provider are judged in the service's scope.
      */
-    private void judgePair(String scope, OutageFacts facts, CauseState state, long ts) {
+    private void judgePair(String scope, OutageFacts facts, CauseState state, List<CauseState> scopeCauses, long ts) {
         CauseView cause = Views.cause(state);
         OutageView outage = Views.outage(facts);
         var hosting = Views.hosting(facts);
         boolean providerScope = scope.startsWith(Keys.PROVIDER_SCOPE);
-        boolean owned = providerScope || !VerdictJudge.sharesProvider(cause, hosting);
+        boolean inferred = state.getKind() == CauseKind.INFERRED;
+        boolean owned = providerScope || !inferred && !VerdictJudge.sharesProvider(cause, hosting);
         String pairKey = Keys.pair(outage.outageId(), null, cause.causeId());
         String emittedKey = Keys.join(scope, pairKey);
-        if (!owned || !VerdictJudge.getsLine(outage, cause, hosting, settings.correlation())) {
+        boolean getsLine = inferred
+                // only the outages of the group; a withdrawn inference has no lines left
+                ? !state.getWithdrawn() && state.getCoTenantOutages().contains(outage.outageId())
+                : VerdictJudge.getsLine(outage, cause, hosting, settings.correlation());
+        if (!owned || !getsLine) {
             // e.g. a cause whose end, reported later, puts it outside the correlation window
             if (pairs.get(emittedKey) != null) {
                 pairs.delete(emittedKey);
@@ -175,11 +204,35 @@ public final class Correlator implements Processor<String, ScopeEvent, String, P
             }
             return;
         }
-        var best = Views.judgeBest(state,
-                view -> VerdictJudge.judge(outage, view, hosting, StatusEvidence.NO_STATUS, settings.correlation()));
+        var best = inferred
+                ? Map.entry(cause, VerdictJudge.judgeInferred(outage, cause, Views.coTenants(state, settings.inference()),
+                        reportedCauseLinks(facts, scopeCauses), settings.correlation()))
+                : Views.judgeBest(state,
+                        view -> VerdictJudge.judge(outage, view, hosting, StatusEvidence.NO_STATUS, settings.correlation()));
         CorrelationRecord line = Views.record(facts, outage.service(), best.getKey(), best.getValue());
         pairs.put(emittedKey, ts);
         context.forward(new Record<>(pairKey, new PairDraft(null, line), ts));
+    }
+
+    /**
+     * Whether a reported cause of this scope (a datacenter event or a status incident; the scope is the
+     * inferred cause's provider) is LINKED to the outage: then it supersedes the inferred cause. Judged
+     * from the causes held, not from lines emitted, so arrival order does not matter.
+     */
+    private boolean reportedCauseLinks(OutageFacts facts, List<CauseState> scopeCauses) {
+        OutageView outage = Views.outage(facts);
+        var hosting = Views.hosting(facts);
+        for (CauseState c : scopeCauses) {
+            if (c.getKind() != CauseKind.DATACENTER_EVENT && c.getKind() != CauseKind.PROVIDER_STATUS) {
+                continue;
+            }
+            var best = Views.judgeBest(c,
+                    view -> VerdictJudge.judge(outage, view, hosting, StatusEvidence.NO_STATUS, settings.correlation()));
+            if (best.getValue().verdict() == dev.correlator.avro.Verdict.LINKED) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void rejudgeClaims(String scope, long ts) {
@@ -205,7 +258,8 @@ public final class Correlator implements Processor<String, ScopeEvent, String, P
     private void judgeClaim(String scope, String key, ClaimState state, long ts) {
         CauseClaim claim = state.getFacts().getClaim();
         OutageFacts facts = state.getFacts().getOutage();
-        List<CauseState> scopeCauses = scan(causes, scope);
+        // a claim is judged against what was reported, never against what the engine inferred
+        List<CauseState> scopeCauses = scan(causes, scope).stream().filter(c -> c.getKind() != CauseKind.INFERRED).toList();
         Map<String, CorrelationRecord> lines = new LinkedHashMap<>();
         if (facts == null) {
             CauseView cause = claim.getEvent() == null ? null

@@ -5,6 +5,7 @@ import java.time.format.DateTimeParseException;
 import java.util.Properties;
 
 import dev.correlator.engine.verdict.CorrelationSettings;
+import dev.correlator.engine.verdict.InferenceSettings;
 
 /**
  * The engine's tunables, with the contract's defaults. Read from {@code correlator.*} properties
@@ -24,10 +25,13 @@ import dev.correlator.engine.verdict.CorrelationSettings;
  *                         not correlated ({@code correlator.input.until}, an ISO instant); null when live
  * @param inputBounds      event times accepted on the inputs ({@code correlator.input.not.before}, an ISO
  *                         instant, and {@code correlator.input.max.ahead}, a duration); others are dead-lettered
+ * @param inference        when co-tenant outages make an inferred cause ({@code correlator.inference.quorum},
+ *                         {@code correlator.inference.window})
  */
 public record EngineSettings(Duration pingWindow, Duration grace, double failureRatio, int openAfter, int closeAfter,
                              CorrelationSettings correlation, Duration outageRetention, Duration causeRetention,
-                             Duration hostingRetention, java.time.Instant inputUntil, EventTimeBounds inputBounds) {
+                             Duration hostingRetention, java.time.Instant inputUntil, EventTimeBounds inputBounds,
+                             InferenceSettings inference) {
 
     public static final String PREFIX = "correlator.";
 
@@ -48,7 +52,8 @@ public record EngineSettings(Duration pingWindow, Duration grace, double failure
 
     public static EngineSettings defaults() {
         return new EngineSettings(Duration.ofMinutes(1), Duration.ofMinutes(2), 0.5, 2, 3, CorrelationSettings.defaults(),
-                Duration.ofDays(30), Duration.ofDays(90), Duration.ofDays(30), null, EventTimeBounds.defaults());
+                Duration.ofDays(30), Duration.ofDays(90), Duration.ofDays(30), null, EventTimeBounds.defaults(),
+                InferenceSettings.defaults());
     }
 
     public static EngineSettings fromProperties(Properties p) {
@@ -66,7 +71,9 @@ public record EngineSettings(Duration pingWindow, Duration grace, double failure
                 duration(p, "hosting.retention", d.hostingRetention()),
                 instant(p, "input.until"),
                 new EventTimeBounds(instantOr(p, "input.not.before", d.inputBounds().notBefore()),
-                        duration(p, "input.max.ahead", d.inputBounds().maxAhead())));
+                        duration(p, "input.max.ahead", d.inputBounds().maxAhead())),
+                new InferenceSettings((int) number(p, "inference.quorum", d.inference().quorum()),
+                        duration(p, "inference.window", d.inference().window())));
     }
 
     private static Duration duration(Properties p, String key, Duration fallback) {
@@ -102,7 +109,7 @@ public record EngineSettings(Duration pingWindow, Duration grace, double failure
     /** The same settings for a replay whose window ends at {@code until}. */
     public EngineSettings until(java.time.Instant until) {
         return new EngineSettings(pingWindow, grace, failureRatio, openAfter, closeAfter, correlation, outageRetention,
-                causeRetention, hostingRetention, until, inputBounds);
+                causeRetention, hostingRetention, until, inputBounds, inference);
     }
 
     private static double number(Properties p, String key, double fallback) {

@@ -53,4 +53,16 @@ public final class Keys {
     public static String serviceScope(String service) {
         return SERVICE_SCOPE + service;
     }
+
+    /**
+     * The placement key co-tenants share: {@code <provider>|dc|<datacenter>} when the placement names a
+     * datacenter, else {@code <provider>|region|<region>}; null for a provider-only placement (a whole
+     * provider is no co-tenancy). Only the narrowest location, so one outage counts in one group.
+     */
+    public static String placement(dev.correlator.avro.Placement p) {
+        if (p.getDatacenter() != null) {
+            return join(p.getProvider(), "dc", p.getDatacenter());
+        }
+        return p.getRegion() == null ? null : join(p.getProvider(), "region", p.getRegion());
+    }
 }

@@ -65,6 +65,13 @@ final class Views {
         return verdict * 10 + (j.verdict() == dev.correlator.avro.Verdict.UNLINKED ? -j.confidence() : j.confidence());
     }
 
+    /** The co-tenant evidence an inferred cause carries. */
+    static dev.correlator.engine.verdict.CoTenantEvidence coTenants(CauseState c,
+            dev.correlator.engine.verdict.InferenceSettings inference) {
+        return new dev.correlator.engine.verdict.CoTenantEvidence(c.getCoTenantsDown(), c.getCoTenantsHealthy(),
+                inference.quorum());
+    }
+
     static CauseView cause(CauseState c) {
         // guard against steps that put an end before the start: treat as an instant
         var end = c.getEnd() != null && c.getEnd().isBefore(c.getStart()) ? c.getStart() : c.getEnd();

@@ -60,6 +60,7 @@ public final class Replay {
             b.append("  records read:   ").append(readPerTopic).append('\n');
             b.append("  outages:        ").append(outages).append('\n');
             b.append("  verdicts:       ").append(verdicts).append('\n');
+            b.append("  time to attribution: ").append(result.timeToAttribution().describe()).append('\n');
             b.append("  output topics:  ").append(outputs.of(Topics.OUTAGES)).append(", ").append(outputs.of(Topics.CORRELATIONS))
                     .append(", ").append(outputs.of(Topics.OUTAGE_ATTRIBUTIONS));
             return b.toString();

@@ -64,7 +64,16 @@ public final class ScenarioRunner {
      * partition, partition by partition otherwise (each pair's revisions always in order).
      */
     public record Result(List<Map.Entry<String, CorrelationRecord>> changelog, List<Outage> outages,
-                         Map<String, OutageAttribution> attributions, Duration took) {
+                         Map<String, OutageAttribution> attributions, Duration took, List<Long> changelogTimestamps) {
+
+        /** How long after its start each outage was first linked, to an inferred and to a reported cause. */
+        public TimeToAttribution timeToAttribution() {
+            List<TimeToAttribution.Emitted> emitted = new ArrayList<>();
+            for (int i = 0; i < changelog.size(); i++) {
+                emitted.add(new TimeToAttribution.Emitted(changelog.get(i).getValue(), changelogTimestamps.get(i)));
+            }
+            return TimeToAttribution.of(emitted);
+        }
 
         /** The latest line per (outage, cause) pair, withdrawn pairs removed. */
         public List<CorrelationRecord> finalLines() {
@@ -248,11 +257,15 @@ public final class ScenarioRunner {
         correlations.sort(Comparator.comparingInt(ConsumerRecord<String, CorrelationRecord>::partition)
                 .thenComparingLong(ConsumerRecord::offset));
         List<Map.Entry<String, CorrelationRecord>> changelog = new ArrayList<>();
-        correlations.forEach(r -> changelog.add(new java.util.AbstractMap.SimpleEntry<>(r.key(), r.value())));
+        List<Long> timestamps = new ArrayList<>();
+        correlations.forEach(r -> {
+            changelog.add(new java.util.AbstractMap.SimpleEntry<>(r.key(), r.value()));
+            timestamps.add(r.timestamp());
+        });
         List<Outage> outages = readAll(props, names, Topics.OUTAGES, config, startAt).stream().map(ConsumerRecord::value).toList();
         Map<String, OutageAttribution> attributions = new TreeMap<>();
         readAll(props, names, Topics.OUTAGE_ATTRIBUTIONS, config, startAt).forEach(r -> attributions.put(r.key(), r.value()));
-        return new Result(changelog, outages, attributions, took);
+        return new Result(changelog, outages, attributions, took, timestamps);
     }
 
     /** Every committed record of a topic from {@code startAt} (else the beginning) to its end as of now. */

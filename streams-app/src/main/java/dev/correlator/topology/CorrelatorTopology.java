@@ -13,13 +13,16 @@ import dev.correlator.avro.internal.AttributionInput;
 import dev.correlator.avro.internal.CauseInput;
 import dev.correlator.avro.internal.OutageFacts;
 import dev.correlator.avro.internal.PairDraft;
+import dev.correlator.avro.internal.PlacementInput;
 import dev.correlator.avro.internal.ScopeEvent;
 import dev.correlator.avro.internal.ServiceInput;
 import dev.correlator.avro.internal.ServiceOutput;
 import dev.correlator.engine.AttributionProcessor;
 import dev.correlator.engine.CauseBuilder;
+import dev.correlator.engine.CoTenantInference;
 import dev.correlator.engine.Correlator;
 import dev.correlator.engine.EngineSettings;
+import dev.correlator.engine.HostingMembership;
 import dev.correlator.engine.InputGate;
 import dev.correlator.engine.Keys;
 import dev.correlator.engine.PayloadTimestampExtractor;
@@ -71,8 +74,8 @@ public final class CorrelatorTopology {
         // hosting as a versioned table: verdicts read the placements valid at outage start. Read as a stream
         // through its gate first, so that invalid hosting records are dead-lettered like any other input
         // (a table source would put them straight into the store)
-        input(builder, names, serdes, settings, Topics.SERVICE_HOSTING)
-                .toTable(Named.as("service-hosting-table"), Materialized.<String, ServiceHosting>as(
+        KStream<String, ServiceHosting> hosting = input(builder, names, serdes, settings, Topics.SERVICE_HOSTING);
+        hosting.toTable(Named.as("service-hosting-table"), Materialized.<String, ServiceHosting>as(
                                 Stores.persistentVersionedKeyValueStore(HOSTING_STORE, settings.hostingRetention()))
                         .withKeySerde(serdes.key()).withValueSerde(serdes.value(Topics.SERVICE_HOSTING)));
 
@@ -109,6 +112,16 @@ public final class CorrelatorTopology {
                 .map((service, out) -> KeyValue.pair(Keys.providerScope(out.getClaim().getClaim().getProvider()),
                         ScopeEvent.newBuilder().setClaim(out.getClaim()).build()), Named.as("claim-to-provider-scope"));
 
+        // per placement: co-tenants going down together make an inferred cause (membership from hosting,
+        // outages of the services hosted there), sent to the provider's scope like the reported causes
+        KStream<String, PlacementInput> memberships = hosting
+                .process(HostingMembership.supplier(serdes), Named.as("hosting-to-placements"));
+        KStream<String, ScopeEvent> inferredScopes = outages
+                .flatMap((service, facts) -> outageByPlacement(facts), Named.as("outage-to-placements"))
+                .merge(memberships, Named.as("placement-inputs-merged"))
+                .repartition(repartitioned(serdes, PlacementInput.class, "placement-inputs"))
+                .process(CoTenantInference.supplier(settings, serdes), Named.as("co-tenant-inference"));
+
         // per provider: status updates and datacenter event steps become cause intervals
         KStream<String, CauseInput> status = input(builder, names, serdes, settings, Topics.PROVIDER_STATUS)
                 .mapValues(s -> CauseInput.newBuilder().setStatus(s).build(), Named.as("status-as-cause-input"));
@@ -124,6 +137,7 @@ public final class CorrelatorTopology {
         KStream<String, CorrelationRecord> correlations = outageScopes
                 .merge(claimScopes, Named.as("outage-and-claim-scopes"))
                 .merge(causeScopes, Named.as("scope-inputs"))
+                .merge(inferredScopes, Named.as("scope-inputs-with-inferred"))
                 .repartition(repartitioned(serdes, ScopeEvent.class, "scope-events"))
                 .process(Correlator.supplier(settings, serdes), Named.as("correlator"))
                 .repartition(repartitioned(serdes, PairDraft.class, "pair-drafts"))
@@ -144,6 +158,15 @@ public final class CorrelatorTopology {
                 .to(names.of(Topics.OUTAGE_ATTRIBUTIONS), produced(serdes, Topics.OUTAGE_ATTRIBUTIONS, "outage-attributions-sink"));
 
         return builder.build(streamsProps);
+    }
+
+    /** One record per placement key of the outage's placements (as of outage start). */
+    static List<KeyValue<String, PlacementInput>> outageByPlacement(OutageFacts facts) {
+        List<KeyValue<String, PlacementInput>> out = new ArrayList<>();
+        for (String placement : HostingMembership.placementKeys(facts.getPlacements())) {
+            out.add(KeyValue.pair(placement, PlacementInput.newBuilder().setOutage(facts).build()));
+        }
+        return out;
     }
 
     /** The scopes an outage belongs to: each provider it has a placement at, and its own service scope. */

@@ -59,6 +59,10 @@ class ScenarioCommandIT {
             assertThat(fire.claims()).contains("claim-minister-" + ent);
             OutputLine capacity = byPair.get(ent + "@2021-04-06T07:00:00Z|dc:ent-vendor-capacity");
             assertThat(capacity.verdict()).isEqualTo("LINKED");
+            OutputLine inferred = byPair.get(ent + "@2021-04-06T07:00:00Z|inferred:ent-vendor/ent-vendor-dc1@2021-04-06T07:00:00Z");
+            assertThat(inferred.causeKind()).isEqualTo("inferred");
+            assertThat(inferred.verdict()).isEqualTo("UNLINKED");
+            assertThat(inferred.reasons()).containsExactly("TIME_ALIGNED", "CO_TENANTS_DOWN", "SUPERSEDED_BY_REPORTED_CAUSE");
         }
         OutputLine ddos = byPair.get("cned-maclasse@2021-04-06T07:00:00Z|dc:cned-ddos");
         assertThat(ddos.verdict()).isEqualTo("LINKED");

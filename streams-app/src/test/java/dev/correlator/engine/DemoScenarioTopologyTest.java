@@ -55,12 +55,20 @@ class DemoScenarioTopologyTest {
             CorrelationRecord capacity = lines.get(outage + "|dc:ent-vendor-capacity");
             assertThat(capacity.getVerdict().toString()).isEqualTo("LINKED");
             assertThat(capacity.getReasons()).extracting(Enum::name).containsExactly("HOSTED_AT_DATACENTER", "TIME_ALIGNED");
+            // the three ENTs down together at ent-vendor-dc1 make an inferred cause, which the vendor's own event
+            // (reported at 06:55, before they went down) supersedes
+            CorrelationRecord inferred = lines.get(outage + "|inferred:ent-vendor/ent-vendor-dc1@2021-04-06T07:00:00Z");
+            assertThat(inferred.getVerdict().toString()).isEqualTo("UNLINKED");
+            assertThat(inferred.getReasons()).extracting(Enum::name)
+                    .containsExactly("TIME_ALIGNED", "CO_TENANTS_DOWN", "SUPERSEDED_BY_REPORTED_CAUSE");
         }
         CorrelationRecord ddos = lines.get("cned-maclasse@2021-04-06T07:00:00Z|dc:cned-ddos");
         assertThat(ddos.getVerdict().toString()).isEqualTo("LINKED");
         assertThat(ddos.getReasons()).extracting(Enum::name).containsExactly("SERVICE_TARGETED", "TIME_ALIGNED");
         assertThat(lines.values()).noneMatch(r -> r.getProvider().equals("aws") && r.getVerdict().toString().equals("LINKED")
                 && !r.getCauseId().equals("dc:cned-ddos"));
+        // nothing else is inferred: CNED is down alone in eu-west-3, the shop alone in SBG2
+        assertThat(lines.keySet()).filteredOn(k -> k.contains("|inferred:")).hasSize(3);
         CorrelationRecord shop = lines.values().stream().filter(r -> r.getService().equals("sbg-hosted-shop")
                 && r.getCauseId().equals("dc:ovh-sbg2-fire")).findFirst().orElseThrow();
         assertThat(shop.getVerdict().toString()).isEqualTo("LINKED");

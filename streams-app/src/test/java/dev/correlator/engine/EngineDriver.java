@@ -63,6 +63,7 @@ final class EngineDriver implements AutoCloseable {
     private final TestOutputTopic<String, OutageAttribution> attributions;
     private final TestOutputTopic<String, ServicePing> late;
     private final List<KeyValue<String, CorrelationRecord>> correlationLog = new ArrayList<>();
+    private final List<Long> correlationTimestamps = new ArrayList<>();
     private final List<Outage> outageLog = new ArrayList<>();
     private final List<OutageAttribution> attributionLog = new ArrayList<>();
     private final Map<String, TestInputTopic<String, byte[]>> rawInputs = new LinkedHashMap<>();
@@ -227,7 +228,10 @@ final class EngineDriver implements AutoCloseable {
     }
 
     private void drain() {
-        correlationLog.addAll(correlations.readKeyValuesToList());
+        for (TestRecord<String, CorrelationRecord> r : correlations.readRecordsToList()) {
+            correlationLog.add(KeyValue.pair(r.key(), r.value()));
+            correlationTimestamps.add(r.timestamp());
+        }
         outageLog.addAll(outages.readValuesToList());
         attributionLog.addAll(attributions.readValuesToList());
     }
@@ -236,6 +240,16 @@ final class EngineDriver implements AutoCloseable {
     List<KeyValue<String, CorrelationRecord>> changelog() {
         drain();
         return List.copyOf(correlationLog);
+    }
+
+    /** Time to attribution over every correlation record emitted so far (their timestamps are event times). */
+    dev.correlator.scenario.TimeToAttribution timeToAttribution() {
+        List<KeyValue<String, CorrelationRecord>> log = changelog();
+        List<dev.correlator.scenario.TimeToAttribution.Emitted> emitted = new ArrayList<>();
+        for (int i = 0; i < log.size(); i++) {
+            emitted.add(new dev.correlator.scenario.TimeToAttribution.Emitted(log.get(i).value, correlationTimestamps.get(i)));
+        }
+        return dev.correlator.scenario.TimeToAttribution.of(emitted);
     }
 
     /** The latest record per pair key, withdrawn pairs removed. */

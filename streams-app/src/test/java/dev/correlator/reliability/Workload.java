@@ -114,7 +114,9 @@ final class Workload {
     static Map<String, String> engineProperties() {
         return Map.of("correlator.ping.window", "PT1M", "correlator.grace", "PT2M", "correlator.failure.ratio", "0.5",
                 "correlator.open.after", "2", "correlator.close.after", "3", "correlator.lead.tolerance", "PT15M",
-                "correlator.correlation.lookback", "PT6H");
+                "correlator.correlation.lookback", "PT6H",
+                // the model has no inferred causes (co-tenants down together: CoTenantInferenceTest): never infer
+                "correlator.inference.quorum", Integer.toString(Integer.MAX_VALUE));
     }
 
     int inputRecords() {

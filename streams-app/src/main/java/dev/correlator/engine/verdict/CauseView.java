@@ -8,9 +8,10 @@ import java.util.Set;
 /**
  * A candidate cause as the verdict function sees it, whatever feed it came from.
  *
- * <p>One shape for the three kinds of cause so that the rules are written once: a datacenter event
- * ({@code dc:<event>}), a provider status incident ({@code status:...}) and a claimed provider
- * ({@code claim:<provider>[/<datacenter>]}, a claim with no event or incident to judge against). The
+ * <p>One shape for the four kinds of cause so that the rules are written once: a datacenter event
+ * ({@code dc:<event>}), a provider status incident ({@code status:...}), a claimed provider
+ * ({@code claim:<provider>[/<datacenter>]}, a claim with no event or incident to judge against) and an
+ * inferred cause ({@code inferred:<provider>/<location>@<start>}, co-tenants down together). The
  * scope fields narrow the cause: both {@code datacenter} and {@code region} absent means provider-wide;
  * {@code component} absent means every component of the provider.
  *
@@ -62,6 +63,24 @@ public record CauseView(String causeId, CauseKind kind, String provider, String 
     public static CauseView claimedProvider(String provider, String datacenter) {
         String id = "claim:" + provider + (datacenter == null ? "" : "/" + datacenter);
         return new CauseView(id, CauseKind.CLAIMED_PROVIDER, provider, datacenter, null, null, null, null, null);
+    }
+
+    /**
+     * A cause inferred from co-tenants of one placement going down together:
+     * {@code inferred:<provider>/<datacenter or region>@<start>}. Exactly one of {@code datacenter} and
+     * {@code region} is set.
+     */
+    public static CauseView inferred(String provider, String datacenter, String region, Instant start, Instant end) {
+        if ((datacenter == null) == (region == null)) {
+            throw new IllegalArgumentException("an inferred cause is at a datacenter or a region");
+        }
+        return new CauseView(inferredId(provider, datacenter != null ? datacenter : region, start), CauseKind.INFERRED,
+                provider, datacenter, region, null, null, start, end);
+    }
+
+    /** {@code inferred:<provider>/<location>@<start>}. */
+    public static String inferredId(String provider, String location, Instant start) {
+        return "inferred:" + provider + "/" + location + "@" + start;
     }
 
     /** Neither a datacenter nor a region: the whole provider (possibly one component of it). */

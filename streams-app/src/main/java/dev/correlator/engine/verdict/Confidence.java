@@ -43,7 +43,13 @@ final class Confidence {
             ReasonCode.NOT_USING_COMPONENT, 0.85,
             ReasonCode.NOT_HOSTED_IN_REGION, 0.80,
             ReasonCode.PROVIDER_REPORTED_OPERATIONAL, 0.75,
-            ReasonCode.NO_CAUSE_EVENT, 0.70);
+            ReasonCode.NO_CAUSE_EVENT, 0.70,
+            ReasonCode.SUPERSEDED_BY_REPORTED_CAUSE, 0.90);
+
+    /** LINKED by co-tenants: the ceiling, below a reported datacenter event's 0.90 so a report outranks it. */
+    static final double CO_TENANTS_CEILING = 0.80;
+    /** Share of the number factor still missing at exactly the quorum; halves every quorum more down. */
+    static final double CO_TENANTS_QUORUM_GAP = 0.25;
 
     static final double PENDING_WEIGHT = 0.30;
     static final double TIME_MISS_MIN = 0.60;
@@ -64,6 +70,17 @@ final class Confidence {
             case PENDING -> PENDING_WEIGHT * timeFactor(outage.start(), cause.start(), settings.leadTolerance());
         };
         return round2(raw);
+    }
+
+    /**
+     * LINKED by co-tenants: {@code 0.80 × shareDown × (1 − 0.25 × 2^(−(down − quorum) / quorum))}. Grows
+     * with the number down (0.75 of the ceiling at the quorum, towards all of it) and with their share of
+     * the placement (healthy co-tenants lower it; at most as many healthy as down, so the share is at
+     * least 0.5).
+     */
+    static double coTenants(CoTenantEvidence e) {
+        double number = 1 - CO_TENANTS_QUORUM_GAP * Math.pow(2, -(double) (e.down() - e.quorum()) / e.quorum());
+        return round2(CO_TENANTS_CEILING * e.shareDown() * number);
     }
 
     /**

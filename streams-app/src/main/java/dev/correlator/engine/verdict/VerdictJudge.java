@@ -3,6 +3,7 @@ package dev.correlator.engine.verdict;
 import static dev.correlator.avro.ReasonCode.CAUSE_ENDED_BEFORE_OUTAGE;
 import static dev.correlator.avro.ReasonCode.CAUSE_STARTED_AFTER_OUTAGE;
 import static dev.correlator.avro.ReasonCode.CO_TENANTS_DOWN;
+import static dev.correlator.avro.ReasonCode.CO_TENANTS_HEALTHY;
 import static dev.correlator.avro.ReasonCode.HOSTED_AT_DATACENTER;
 import static dev.correlator.avro.ReasonCode.HOSTED_AT_PROVIDER;
 import static dev.correlator.avro.ReasonCode.HOSTED_IN_REGION;
@@ -96,6 +97,45 @@ public final class VerdictJudge {
         }
         Verdict verdict = verdictOf(reasons);
         double confidence = Confidence.of(verdict, reasons, outage, cause, settings);
+        return new Judgement(verdict, List.copyOf(reasons), confidence);
+    }
+
+    /**
+     * Whether a group of co-tenant outages makes an inferred cause: at least {@code quorum} services down
+     * together, and the healthy co-tenants not a majority of the placement (as many healthy as down still
+     * infers; one more healthy than down does not).
+     */
+    public static boolean infers(CoTenantEvidence evidence) {
+        Objects.requireNonNull(evidence, "evidence");
+        return evidence.down() >= evidence.quorum() && evidence.healthy() <= evidence.down();
+    }
+
+    /**
+     * Judges an outage of the group against the inferred cause of its placement. Scope is
+     * {@code CO_TENANTS_DOWN} (the outage is one of the group: the caller only asks for those), with
+     * {@code CO_TENANTS_HEALTHY} when some co-tenants stayed up; time as for any cause; and
+     * {@code SUPERSEDED_BY_REPORTED_CAUSE} once a reported status incident or datacenter event of the
+     * same provider is LINKED to the outage, which makes the pair UNLINKED (a retraction once it was
+     * LINKED).
+     *
+     * @param superseded whether a reported cause of the inferred cause's provider is LINKED to the outage
+     */
+    public static Judgement judgeInferred(OutageView outage, CauseView cause, CoTenantEvidence evidence,
+                                          boolean superseded, CorrelationSettings settings) {
+        Objects.requireNonNull(outage, "outage");
+        Objects.requireNonNull(cause, "cause");
+        Objects.requireNonNull(evidence, "evidence");
+        Objects.requireNonNull(settings, "settings");
+        EnumSet<ReasonCode> reasons = EnumSet.of(CO_TENANTS_DOWN, timing(outage.start(), cause, settings));
+        if (evidence.healthy() > 0) {
+            reasons.add(CO_TENANTS_HEALTHY);
+        }
+        if (superseded) {
+            reasons.add(SUPERSEDED_BY_REPORTED_CAUSE);
+        }
+        Verdict verdict = verdictOf(reasons);
+        double confidence = verdict == Verdict.LINKED ? Confidence.coTenants(evidence)
+                : Confidence.of(verdict, reasons, outage, cause, settings);
         return new Judgement(verdict, List.copyOf(reasons), confidence);
     }
 

@@ -1,0 +1,362 @@
+package dev.correlator.engine;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+import dev.correlator.avro.CauseKind;
+import dev.correlator.avro.Outage;
+import dev.correlator.avro.internal.CauseState;
+import dev.correlator.avro.internal.MemberHistory;
+import dev.correlator.avro.internal.OutageFacts;
+import dev.correlator.avro.internal.PlacementInput;
+import dev.correlator.avro.internal.PlacementMembership;
+import dev.correlator.avro.internal.ScopeEvent;
+import dev.correlator.engine.verdict.CauseView;
+import dev.correlator.engine.verdict.CoTenantEvidence;
+import dev.correlator.engine.verdict.VerdictJudge;
+import dev.correlator.topics.CorrelatorSerdes;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.ProcessorSupplier;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * Infers a common cause from co-tenants, keyed by placement ({@link Keys#placement}): when at least
+ * {@code quorum} services hosted at one datacenter (or region) open outages within {@code window} of
+ * the first of them, and the co-tenants that stayed healthy are not a majority, the group becomes an
+ * {@code inferred:<provider>/<location>@<start>} cause, sent to the provider's scope like any other
+ * cause, where the correlator links the group's outages to it ({@code CO_TENANTS_DOWN}) and retracts
+ * those links once a reported cause explains the outage.
+ *
+ * <p>Per-placement state only, maintained incrementally, so nothing scans all services:
+ * <ul>
+ *   <li>{@code placement-members-store}: per (placement, service), from when it is hosted there or not;</li>
+ *   <li>{@code placement-counts-store}: per placement, how many services are hosted there from each change
+ *       time on (the count as of a time is one seek; an in-order change updates one entry);</li>
+ *   <li>{@code placement-outages-store}: the outages of services hosted there, by start;</li>
+ *   <li>{@code placement-causes-store}: the inferred causes emitted, by start (to update or withdraw them).</li>
+ * </ul>
+ *
+ * <p>Groups: outages by start; a group opens with the earliest outage not yet in a group and takes every
+ * outage that opened within the window of it. Any change (outage, its end, membership) recomputes the
+ * groups of the chain it falls in (outages less than a window apart; a longer gap always opens a new
+ * group), so the groups, and the causes, depend only on the set of inputs, not on their order. A cause
+ * whose group no longer qualifies is sent again marked withdrawn.
+ */
+public final class CoTenantInference implements Processor<String, PlacementInput, String, ScopeEvent> {
+
+    public static final String MEMBERS_STORE = "placement-members-store";
+    public static final String COUNTS_STORE = "placement-counts-store";
+    public static final String OUTAGES_STORE = "placement-outages-store";
+    public static final String CAUSES_STORE = "placement-causes-store";
+
+    private static final String END = "\uffff";
+
+    private final EngineSettings settings;
+    private ProcessorContext<String, ScopeEvent> context;
+    private KeyValueStore<String, MemberHistory> members;
+    private KeyValueStore<String, Long> counts;
+    private KeyValueStore<String, OutageFacts> outages;
+    private KeyValueStore<String, CauseState> causes;
+
+    CoTenantInference(EngineSettings settings) {
+        this.settings = settings;
+    }
+
+    public static ProcessorSupplier<String, PlacementInput, String, ScopeEvent> supplier(EngineSettings settings,
+                                                                                       CorrelatorSerdes serdes) {
+        return new ProcessorSupplier<>() {
+            @Override
+            public Processor<String, PlacementInput, String, ScopeEvent> get() {
+                return new CoTenantInference(settings);
+            }
+
+            @Override
+            public Set<StoreBuilder<?>> stores() {
+                return Set.of(
+                        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(MEMBERS_STORE), Serdes.String(),
+                                serdes.value(MemberHistory.class)),
+                        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(COUNTS_STORE), Serdes.String(),
+                                Serdes.Long()),
+                        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(OUTAGES_STORE), Serdes.String(),
+                                serdes.value(OutageFacts.class)),
+                        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CAUSES_STORE), Serdes.String(),
+                                serdes.value(CauseState.class)));
+            }
+        };
+    }
+
+    @Override
+    public void init(ProcessorContext<String, ScopeEvent> context) {
+        this.context = context;
+        this.members = context.getStateStore(MEMBERS_STORE);
+        this.counts = context.getStateStore(COUNTS_STORE);
+        this.outages = context.getStateStore(OUTAGES_STORE);
+        this.causes = context.getStateStore(CAUSES_STORE);
+        context.schedule(Duration.ofHours(1), PunctuationType.STREAM_TIME, this::prune);
+    }
+
+    @Override
+    public void process(Record<String, PlacementInput> record) {
+        String placement = record.key();
+        PlacementInput input = record.value();
+        if (input.getMember() != null) {
+            onMembership(placement, input.getMember(), record.timestamp());
+        } else if (input.getOutage() != null) {
+            onOutage(placement, input.getOutage(), record.timestamp());
+        }
+    }
+
+    private void onOutage(String placement, OutageFacts facts, long ts) {
+        Outage o = facts.getOutage();
+        outages.put(Keys.join(placement, Keys.time(o.getStart()), o.getOutageId()), facts);
+        // the groups this outage can be in, or whose healthy count it can change (it is down there)
+        long start = o.getStart().toEpochMilli();
+        regroup(placement, start - window(), start + settings.correlation().lookBack().toMillis(), ts);
+    }
+
+    /**
+     * Applies "from {@code at} on, the service is (not) hosted here": the counts from {@code at} up to the
+     * service's next change move by one, then the groups from {@code at} on are recomputed.
+     */
+    private void onMembership(String placement, PlacementMembership change, long ts) {
+        String key = Keys.join(placement, change.getService());
+        MemberHistory history = members.get(key);
+        TreeMap<Long, Boolean> changes = new TreeMap<>();
+        if (history != null) {
+            history.getChanges().forEach((time, present) -> changes.put(Long.parseLong(time, 16), present));
+        }
+        long at = change.getAt().toEpochMilli();
+        boolean before = presentAt(changes, at);
+        Long next = changes.higherKey(at);
+        changes.put(at, change.getPresent());
+        Map<String, Boolean> stored = new HashMap<>();
+        changes.forEach((time, present) -> stored.put(Keys.time(time), present));
+        members.put(key, MemberHistory.newBuilder().setChanges(stored).build());
+        int delta = (change.getPresent() ? 1 : 0) - (before ? 1 : 0);
+        if (delta == 0) {
+            return;
+        }
+        // entries at both ends first (each with the count in force there), then the interval moves
+        if (next != null) {
+            ensureCount(placement, next);
+        }
+        ensureCount(placement, at);
+        List<KeyValue<String, Long>> affected = new ArrayList<>();
+        String to = next == null ? Keys.join(placement, END) : Keys.join(placement, Keys.time(next - 1));
+        try (KeyValueIterator<String, Long> it = counts.range(Keys.join(placement, Keys.time(at)), to)) {
+            it.forEachRemaining(affected::add);
+        }
+        affected.forEach(kv -> counts.put(kv.key, kv.value + delta));
+        regroup(placement, at, next == null ? Long.MAX_VALUE : next, ts);
+    }
+
+    private void ensureCount(String placement, long time) {
+        String key = Keys.join(placement, Keys.time(time));
+        if (counts.get(key) == null) {
+            counts.put(key, countAsOf(placement, time));
+        }
+    }
+
+    /** Services hosted at the placement as of {@code time}: the latest count entry at or before it. */
+    private long countAsOf(String placement, long time) {
+        try (KeyValueIterator<String, Long> it = counts.reverseRange(Keys.join(placement, Keys.time(0)),
+                Keys.join(placement, Keys.time(time)))) {
+            return it.hasNext() ? it.next().value : 0L;
+        }
+    }
+
+    private boolean hostedAt(String placement, String service, long time) {
+        MemberHistory history = members.get(Keys.join(placement, service));
+        if (history == null) {
+            return false;
+        }
+        TreeMap<Long, Boolean> changes = new TreeMap<>();
+        history.getChanges().forEach((t, present) -> changes.put(Long.parseLong(t, 16), present));
+        return presentAt(changes, time);
+    }
+
+    private static boolean presentAt(TreeMap<Long, Boolean> changes, long time) {
+        Map.Entry<Long, Boolean> e = changes.floorEntry(time);
+        return e != null && e.getValue();
+    }
+
+    /**
+     * Recomputes the groups of the chains of outages that reach into [{@code from}, {@code to}] (outage
+     * starts); emits new or changed inferred causes and withdraws those whose group is gone.
+     */
+    private void regroup(String placement, long from, long to, long ts) {
+        long window = window();
+        from = Math.max(0, from);
+        // back to the start of the chain: a gap longer than the window always opens a group
+        long chainStart = from;
+        try (KeyValueIterator<String, OutageFacts> it = outages.reverseRange(Keys.join(placement, Keys.time(0)),
+                Keys.join(placement, Keys.time(from), END))) {
+            long previous = from;
+            while (it.hasNext()) {
+                long start = it.next().value.getOutage().getStart().toEpochMilli();
+                if (previous - start > window) {
+                    break;
+                }
+                chainStart = start;
+                previous = start;
+            }
+        }
+        List<OutageFacts> chain = new ArrayList<>();
+        try (KeyValueIterator<String, OutageFacts> it = outages.range(Keys.join(placement, Keys.time(chainStart)),
+                Keys.join(placement, END))) {
+            long previous = chainStart;
+            while (it.hasNext()) {
+                OutageFacts facts = it.next().value;
+                long start = facts.getOutage().getStart().toEpochMilli();
+                if (start > to && start - previous > window) {
+                    break;
+                }
+                chain.add(facts);
+                previous = start;
+            }
+        }
+        long scannedUntil = chain.isEmpty() ? to : Math.max(to, last(chain));
+        Map<String, CauseState> inferred = new TreeMap<>();
+        int i = 0;
+        while (i < chain.size()) {
+            long anchor = chain.get(i).getOutage().getStart().toEpochMilli();
+            List<OutageFacts> group = new ArrayList<>();
+            while (i < chain.size() && chain.get(i).getOutage().getStart().toEpochMilli() <= anchor + window) {
+                group.add(chain.get(i++));
+            }
+            CauseState cause = judgeGroup(placement, anchor, group);
+            if (cause != null) {
+                inferred.put(Keys.join(placement, Keys.time(anchor)), cause);
+            }
+        }
+        // withdraw what was inferred in this stretch and no longer is
+        List<KeyValue<String, CauseState>> before = new ArrayList<>();
+        try (KeyValueIterator<String, CauseState> it = causes.range(Keys.join(placement, Keys.time(chainStart)),
+                Keys.join(placement, Keys.time(Math.min(scannedUntil, Long.MAX_VALUE - 1)), END))) {
+            it.forEachRemaining(before::add);
+        }
+        for (KeyValue<String, CauseState> kv : before) {
+            if (!inferred.containsKey(kv.key)) {
+                causes.delete(kv.key);
+                CauseState gone = CauseState.newBuilder(kv.value).setWithdrawn(true).build();
+                context.forward(new Record<>(Keys.providerScope(gone.getProvider()),
+                        ScopeEvent.newBuilder().setCause(gone).build(), ts));
+            }
+        }
+        inferred.forEach((key, cause) -> {
+            if (!cause.equals(causes.get(key))) {
+                causes.put(key, cause);
+                context.forward(new Record<>(Keys.providerScope(cause.getProvider()),
+                        ScopeEvent.newBuilder().setCause(CauseState.newBuilder(cause).build()).build(), ts));
+            }
+        });
+    }
+
+    private static long last(List<OutageFacts> chain) {
+        return chain.get(chain.size() - 1).getOutage().getStart().toEpochMilli();
+    }
+
+    /** The inferred cause of one group, or null when the group does not make one. */
+    private CauseState judgeGroup(String placement, long anchor, List<OutageFacts> group) {
+        Set<String> down = new TreeSet<>();
+        List<String> outageIds = new ArrayList<>();
+        Instant end = null;
+        boolean allClosed = true;
+        for (OutageFacts f : group) {
+            down.add(f.getOutage().getService());
+            outageIds.add(f.getOutage().getOutageId());
+            Instant e = f.getOutage().getEnd();
+            if (e == null) {
+                allClosed = false;
+            } else if (end == null || e.isAfter(end)) {
+                end = e;
+            }
+        }
+        if (down.size() < settings.inference().quorum()) {
+            return null; // no need to count the healthy ones
+        }
+        CoTenantEvidence evidence = new CoTenantEvidence(down.size(), healthy(placement, anchor, down),
+                settings.inference().quorum());
+        if (!VerdictJudge.infers(evidence)) {
+            return null;
+        }
+        String[] parts = placement.split("\\" + Keys.SEP, 3);
+        boolean datacenter = "dc".equals(parts[1]);
+        Instant start = Instant.ofEpochMilli(anchor);
+        CauseView view = CauseView.inferred(parts[0], datacenter ? parts[2] : null, datacenter ? null : parts[2], start,
+                null);
+        outageIds.sort(null);
+        return CauseState.newBuilder().setCauseId(view.causeId()).setKind(CauseKind.INFERRED).setProvider(parts[0])
+                .setDatacenter(view.datacenter()).setRegion(view.region()).setComponent(null).setComponents(List.of())
+                .setTargets(List.of()).setEventKind(null).setStart(start).setEnd(allClosed ? end : null)
+                .setLastUpdate(start).setTitle(null).setCoTenantOutages(outageIds).setCoTenantsDown(evidence.down())
+                .setCoTenantsHealthy(evidence.healthy()).setWithdrawn(false).build();
+    }
+
+    /**
+     * Co-tenants that stayed up: services hosted at the placement as of the group's start, minus those
+     * (hosted there then) with an outage there meanwhile, in the group or not. Outages that began more
+     * than the correlation look-back before are not looked at.
+     */
+    private int healthy(String placement, long anchor, Set<String> down) {
+        long window = window();
+        Set<String> unavailable = new HashSet<>(down);
+        long from = Math.max(0, anchor - settings.correlation().lookBack().toMillis());
+        try (KeyValueIterator<String, OutageFacts> it = outages.range(Keys.join(placement, Keys.time(from)),
+                Keys.join(placement, Keys.time(anchor + window), END))) {
+            it.forEachRemaining(kv -> {
+                Instant end = kv.value.getOutage().getEnd();
+                if (end == null || end.toEpochMilli() >= anchor) {
+                    unavailable.add(kv.value.getOutage().getService());
+                }
+            });
+        }
+        long hostedThen = countAsOf(placement, anchor);
+        long unavailableHosted = unavailable.stream().filter(s -> hostedAt(placement, s, anchor)).count();
+        return (int) Math.max(0, hostedThen - unavailableHosted);
+    }
+
+    private long window() {
+        return settings.inference().window().toMillis();
+    }
+
+    /** Forgets closed outages and ended inferred causes older than the outage retention. */
+    private void prune(long streamTime) {
+        Instant horizon = Instant.ofEpochMilli(streamTime).minus(settings.outageRetention());
+        List<String> old = new ArrayList<>();
+        try (KeyValueIterator<String, OutageFacts> it = outages.all()) {
+            it.forEachRemaining(kv -> {
+                Instant end = kv.value.getOutage().getEnd();
+                if (end != null && end.isBefore(horizon)) {
+                    old.add(kv.key);
+                }
+            });
+        }
+        old.forEach(outages::delete);
+        old.clear();
+        try (KeyValueIterator<String, CauseState> it = causes.all()) {
+            it.forEachRemaining(kv -> {
+                if (kv.value.getEnd() != null && kv.value.getEnd().isBefore(horizon)) {
+                    old.add(kv.key);
+                }
+            });
+        }
+        old.forEach(causes::delete);
+    }
+}
