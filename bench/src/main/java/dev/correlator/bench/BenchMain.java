@@ -70,7 +70,8 @@ public final class BenchMain {
 
     /** Options of one run. */
     public record Options(LoadGenerator.Params load, int partitions, long commitIntervalMs, boolean childJvmBroker,
-                          Path out, Duration timeout) {
+                          Path out, Duration timeout, Map<String, String> streamsProps, List<Integer> curve,
+                          Duration latencyDuration, double latencyLoad) {
 
         public static Options parse(String... args) {
             LoadGenerator.Params load = LoadGenerator.Params.defaults();
@@ -82,6 +83,10 @@ public final class BenchMain {
             long seed = load.seed();
             int probes = load.probes();
             Duration interval = load.interval();
+            Map<String, String> streamsProps = new LinkedHashMap<>();
+            List<Integer> curve = List.of(1_000, 10_000, 100_000);
+            Duration latency = Duration.ofMinutes(20);
+            double latencyLoad = 0.5;
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
                 if (a.isBlank()) {
@@ -106,17 +111,65 @@ public final class BenchMain {
                     };
                     case "--out" -> out = Path.of(v);
                     case "--timeout-s" -> timeout = Duration.ofSeconds(Long.parseLong(v));
+                    case "--curve" -> curve = v.equals("none") ? List.of()
+                            : java.util.Arrays.stream(v.split(",")).map(String::trim).map(Integer::parseInt).toList();
+                    case "--latency-min" -> latency = Duration.ofSeconds((long) (Double.parseDouble(v) * 60));
+                    case "--latency-load" -> latencyLoad = Double.parseDouble(v);
+                    case "--streams-prop" -> {
+                        int eq = v.indexOf('=');
+                        if (eq < 1) {
+                            throw new IllegalArgumentException("--streams-prop KEY=VALUE, got " + v);
+                        }
+                        streamsProps.put(v.substring(0, eq), v.substring(eq + 1));
+                    }
                     default -> throw new IllegalArgumentException("unknown option " + a
                             + " (--services --probes --interval-s --duration-min --seed --partitions --commit-interval-ms"
-                            + " --broker child|in-process --out DIR --timeout-s)");
+                            + " --broker child|in-process --out DIR --timeout-s --streams-prop K=V --curve S1,S2,..|none"
+                            + " --latency-min N|0 --latency-load F)");
                 }
             }
-            return new Options(load.with(seed, probes, interval), partitions, commitMs, child, out, timeout);
+            return new Options(load.with(seed, probes, interval), partitions, commitMs, child, out, timeout,
+                    Map.copyOf(streamsProps), curve, latency, latencyLoad);
         }
     }
 
     /** One measured phase. */
     public record Phase(String name, long records, double seconds, double recordsPerSecond, double secondsToRunning) {
+    }
+
+    /** What the engine costs: state, heap, changelog; {@code half} figures sampled when half the input was read. */
+    public record Costs(long stateDirBytes, long stateDirBytesAtHalf, long stateKeys, long stateKeysAtHalf,
+                        double heapAfterGcMiB, double heapBeforeStartMiB, long changelogBytes, long inputRecords) {
+
+        static long dirBytes(Path dir) {
+            try (var files = Files.walk(dir)) {
+                return files.filter(Files::isRegularFile).mapToLong(f -> {
+                    try {
+                        return Files.size(f);
+                    } catch (IOException e) {
+                        return 0; // a RocksDB file compacted away meanwhile
+                    }
+                }).sum();
+            } catch (IOException | java.io.UncheckedIOException e) {
+                return -1;
+            }
+        }
+
+        /** Sum of RocksDB's estimate-num-keys over every store of the app (Kafka Streams' state metrics). */
+        static long stateKeys(KafkaStreams streams) {
+            long keys = 0;
+            for (var m : streams.metrics().values()) {
+                if (m.metricName().name().equals("estimate-num-keys") && m.metricValue() instanceof Number n) {
+                    keys += n.longValue();
+                }
+            }
+            return keys;
+        }
+    }
+
+    /** One size of the cost curve. */
+    public record SizePoint(int services, Duration duration, LoadGenerator.Summary load, Phase producer, Phase baseline,
+                            Phase engine, Costs costs, long outages, long correlations) {
     }
 
     private final Options options;
@@ -160,23 +213,34 @@ public final class BenchMain {
             base.put(AvroSerdeConfig.SCHEMA_REGISTRY_URL, "mock://bench-" + UUID.randomUUID());
             base.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, Long.toString(options.commitIntervalMs()));
             base.put(StreamsConfig.restoreConsumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), "10");
-            TopicNames names = TopicNames.DEFAULT;
-            createTopics(base, names);
-
-            Phase producer = produce(gen, base, names);
-            log.println("producer: " + producer);
-            long pingInputs = summary.pings() + options.partitions();
-            long streamInputs = Topics.INPUTS.stream().filter(t -> !t.compacted()).count();
-            long allInputs = summary.total() + options.partitions() * streamInputs; // + one watermark per stream input partition
-            Phase baseline = runBaseline(base, names, stateRoot, pingInputs);
-            log.println("baseline: " + baseline);
-            Phase engine = runEngine(base, names, stateRoot, allInputs);
-            log.println("engine: " + engine);
-            long outages = countRecords(base, names.of(Topics.OUTAGES));
-            long correlations = countRecords(base, names.of(Topics.CORRELATIONS));
-            log.println("engine output: " + outages + " outage records, " + correlations + " correlation records");
-
-            Map<String, Object> result = result(summary, producer, baseline, engine, outages, correlations);
+            base.putAll(options.streamsProps()); // both apps, like the rest of the config
+            SizePoint main = measure(gen, base, TopicNames.DEFAULT, stateRoot);
+            List<SizePoint> curve = new ArrayList<>();
+            for (int size : options.curve()) {
+                if (size == options.load().services()) {
+                    curve.add(main);
+                    continue;
+                }
+                // about as many pings as the main run (so that rates compare), at least 5 min of event time
+                LoadGenerator.Params p = options.load();
+                double pingsPerSecond = (double) size * p.probes() * 1000.0 / p.interval().toMillis();
+                long seconds = Math.max(300, Math.min(12_000, Math.round(p.pingCount() / pingsPerSecond)));
+                seconds -= seconds % Math.max(1, p.interval().toSeconds());
+                LoadGenerator sized = new LoadGenerator(p.withServices(size).withDuration(Duration.ofSeconds(seconds)));
+                log.printf(Locale.ROOT, "curve: S = %d, %d s of event time: %s%n", size, seconds, sized.summary());
+                String prefix = "s" + size + "-";
+                curve.add(measure(sized, base, new TopicNames(prefix, prefix), stateRoot));
+            }
+            LatencyRun.Result latency = null;
+            if (!options.latencyDuration().isZero()) {
+                double peak = main.engine().recordsPerSecond();
+                if (!Double.isNaN(main.engine().secondsToRunning()) && main.engine().secondsToRunning() > 0) {
+                    peak = main.engine().records() / (main.engine().seconds() - main.engine().secondsToRunning());
+                }
+                latency = new LatencyRun(base, options.partitions(), log).run(options.load().withDuration(
+                        options.latencyDuration()), peak, options.latencyLoad(), options.timeout(), stateRoot);
+            }
+            Map<String, Object> result = result(main, curve, latency);
             write(result);
             return result;
         } finally {
@@ -190,11 +254,60 @@ public final class BenchMain {
         }
     }
 
+    /** Producer only, then B, then E, on one load, on their own topics. */
+    private SizePoint measure(LoadGenerator gen, Properties base, TopicNames names, Path stateRoot) throws Exception {
+        LoadGenerator.Summary summary = gen.summary();
+        createTopics(base, names);
+        Phase producer = produce(gen, base, names);
+        log.println("producer: " + producer);
+        long pingInputs = summary.pings() + options.partitions();
+        long streamInputs = Topics.INPUTS.stream().filter(t -> !t.compacted()).count();
+        long allInputs = summary.total() + options.partitions() * streamInputs; // + one watermark per stream input partition
+        Phase baseline = runBaseline(base, names, stateRoot, pingInputs);
+        log.println("baseline: " + baseline);
+        Costs[] costs = new Costs[1];
+        Phase engine = runEngine(base, names, stateRoot, allInputs, costs);
+        log.println("engine: " + engine);
+        log.println("engine costs: " + costs[0]);
+        long outages = countRecords(base, names.of(Topics.OUTAGES));
+        long correlations = countRecords(base, names.of(Topics.CORRELATIONS));
+        log.println("engine output: " + outages + " outage records, " + correlations + " correlation records");
+        return new SizePoint(gen.params().services(), gen.params().duration(), summary, producer, baseline, engine,
+                costs[0], outages, correlations);
+    }
+
     private void createTopics(Properties base, TopicNames names) throws Exception {
         try (Admin admin = Admin.create(clientConfig(base))) {
             List<NewTopic> topics = new ArrayList<>(names.newTopics(options.partitions(), (short) 1));
-            topics.add(new NewTopic(BASELINE_OUTPUT, options.partitions(), (short) 1));
+            topics.add(new NewTopic(names.outputPrefix() + BASELINE_OUTPUT, options.partitions(), (short) 1));
             EmbeddedKafka.createTopics(admin, topics, Duration.ofSeconds(60));
+            awaitPartitionsOpen(admin, topics);
+        }
+    }
+
+    /**
+     * Waits until the leader of every partition answers for it (list offsets). A leader in the metadata is not
+     * enough: an idempotent producer's first batch may then fail with NOT_LEADER_OR_FOLLOWER while the next one
+     * succeeds, and the retried first batch is refused as out of order until the delivery timeout (2 min).
+     */
+    static void awaitPartitionsOpen(Admin admin, List<NewTopic> topics) throws InterruptedException {
+        Map<TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> specs = new HashMap<>();
+        for (NewTopic t : topics) {
+            for (int p = 0; p < t.numPartitions(); p++) {
+                specs.put(new TopicPartition(t.name(), p), org.apache.kafka.clients.admin.OffsetSpec.latest());
+            }
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (true) {
+            try {
+                admin.listOffsets(specs).all().get(10, java.util.concurrent.TimeUnit.SECONDS);
+                return;
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("partitions not ready: " + e, e);
+                }
+                Thread.sleep(100);
+            }
         }
     }
 
@@ -214,6 +327,7 @@ public final class BenchMain {
         config.put(ProducerConfig.BATCH_SIZE_CONFIG, 64 * 1024);
         Map<Class<?>, AvroSerde<SpecificRecord>> serdes = new HashMap<>();
         AtomicLong count = new AtomicLong();
+        AtomicLong failed = new AtomicLong();
         long last;
         long started = System.nanoTime();
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer())) {
@@ -221,7 +335,12 @@ public final class BenchMain {
             gen.forEach(false, g -> {
                 AvroSerde<SpecificRecord> serde = serdes.computeIfAbsent(g.value().getClass(), t -> serde(t, serdeConfig));
                 String topic = names.of(g.topic());
-                producer.send(new ProducerRecord<>(topic, null, g.timestampMs(), g.key(), serde.serializer().serialize(topic, g.value())));
+                producer.send(new ProducerRecord<>(topic, null, g.timestampMs(), g.key(), serde.serializer().serialize(topic, g.value())),
+                        (md, e) -> {
+                            if (e != null) {
+                                failed.incrementAndGet();
+                            }
+                        });
                 maxTs[0] = Math.max(maxTs[0], g.timestampMs());
                 count.incrementAndGet();
             });
@@ -241,12 +360,15 @@ public final class BenchMain {
                 }
             }
             producer.flush();
+            if (failed.get() > 0) {
+                throw new IllegalStateException(failed.get() + " records could not be produced");
+            }
             return new Phase("producer", count.get(), seconds, count.get() / seconds, 0);
         }
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
-    private static AvroSerde<SpecificRecord> serde(Class<?> type, Map<String, Object> config) {
+    static AvroSerde<SpecificRecord> serde(Class<?> type, Map<String, Object> config) {
         return (AvroSerde<SpecificRecord>) (AvroSerde) AvroSerde.of((Class) type, config, false);
     }
 
@@ -267,7 +389,7 @@ public final class BenchMain {
         StreamsBuilder builder = new StreamsBuilder();
         builder.stream(names.of(Topics.SERVICE_PINGS), Consumed.with(Serdes.String(), serde).withName("baseline-source"))
                 .filter((k, v) -> v != null, Named.as("baseline-drop-watermarks"))
-                .to(BASELINE_OUTPUT, Produced.with(Serdes.String(), serde).withName("baseline-sink"));
+                .to(names.outputPrefix() + BASELINE_OUTPUT, Produced.with(Serdes.String(), serde).withName("baseline-sink"));
         KafkaStreams streams = new KafkaStreams(builder.build(props), props);
         long[] running = {0};
         streams.setStateListener((now, before) -> {
@@ -278,7 +400,8 @@ public final class BenchMain {
         long started = System.nanoTime();
         try {
             streams.start();
-            double seconds = awaitNoLag(base, appId, List.of(names.of(Topics.SERVICE_PINGS)), streams::state, started);
+            double seconds = awaitNoLag(base, appId, List.of(names.of(Topics.SERVICE_PINGS)), streams::state, started,
+                    lag -> { });
             return new Phase("baseline", inputs, seconds, inputs / seconds, toRunning(started, running[0]));
         } finally {
             StreamsTestSettings.closeAndLeaveGroup(streams);
@@ -286,10 +409,14 @@ public final class BenchMain {
     }
 
     /** E: the full topology as {@code correlator run} builds it. */
-    private Phase runEngine(Properties base, TopicNames names, Path stateRoot, long inputs) throws Exception {
+    private Phase runEngine(Properties base, TopicNames names, Path stateRoot, long inputs, Costs[] costs) throws Exception {
         String appId = "bench-engine-" + UUID.randomUUID();
         Properties props = streamsProps(base, appId, stateRoot);
+        props.put(TopicNames.INPUT_PREFIX, names.inputPrefix());
+        props.put(TopicNames.OUTPUT_PREFIX, names.outputPrefix());
         long[] running = {0};
+        double heapBefore = heapAfterGcMiB();
+        Path stateDir = stateRoot.resolve(appId);
         long started = System.nanoTime();
         try (CorrelatorApp app = new CorrelatorApp(props)) {
             app.start();
@@ -304,9 +431,45 @@ public final class BenchMain {
             }, "bench-running-watcher");
             watcher.setDaemon(true);
             watcher.start();
-            double seconds = awaitNoLag(base, appId, names.inputs(), app::state, started);
+            long[] half = {-1, -1};
+            double seconds = awaitNoLag(base, appId, names.inputs(), app::state, started, lag -> {
+                if (half[0] < 0 && lag >= 0 && lag <= inputs / 2) { // stream time about half way: history so far
+                    half[0] = Costs.dirBytes(stateDir);
+                    half[1] = Costs.stateKeys(app.streams());
+                }
+            });
             watcher.join(1000);
+            // before close: what the running engine holds once it has caught up
+            costs[0] = new Costs(Costs.dirBytes(stateDir), half[0], Costs.stateKeys(app.streams()), half[1],
+                    heapAfterGcMiB(), heapBefore, changelogBytes(base, appId), inputs);
             return new Phase("engine", inputs, seconds, inputs / seconds, toRunning(started, running[0]));
+        }
+    }
+
+    /** Heap used after a full GC, in MiB (the whole benchmark JVM: generator, clients, and the app). */
+    static double heapAfterGcMiB() {
+        for (int i = 0; i < 2; i++) {
+            System.gc();
+        }
+        return java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / (1024.0 * 1024.0);
+    }
+
+    /** Bytes on the broker's disk of the app's changelog topics (Admin.describeLogDirs, before any compaction). */
+    private static long changelogBytes(Properties base, String appId) throws Exception {
+        try (Admin admin = Admin.create(clientConfig(base))) {
+            List<Integer> brokers = admin.describeCluster().nodes().get().stream().map(n -> n.id()).toList();
+            long bytes = 0;
+            for (var perBroker : admin.describeLogDirs(brokers).allDescriptions().get().values()) {
+                for (var dir : perBroker.values()) {
+                    for (var replica : dir.replicaInfos().entrySet()) {
+                        String topic = replica.getKey().topic();
+                        if (topic.startsWith(appId + "-") && topic.endsWith("-changelog")) {
+                            bytes += replica.getValue().size();
+                        }
+                    }
+                }
+            }
+            return bytes;
         }
     }
 
@@ -319,7 +482,8 @@ public final class BenchMain {
      * partition, seen twice in a row (the first of the two counts).
      */
     private double awaitNoLag(Properties base, String appId, List<String> inputs,
-                              java.util.function.Supplier<KafkaStreams.State> state, long started) throws Exception {
+                              java.util.function.Supplier<KafkaStreams.State> state, long started,
+                              java.util.function.LongConsumer onLag) throws Exception {
         long deadline = started + options.timeout().toNanos();
         long firstZero = 0;
         long lastReport = System.nanoTime();
@@ -330,6 +494,7 @@ public final class BenchMain {
                     throw new IllegalStateException(appId + " stopped unexpectedly (" + s + ")");
                 }
                 long lag = GroupOffsets.lag(admin, appId, inputs);
+                onLag.accept(lag);
                 long now = System.nanoTime();
                 if (lag == 0) {
                     if (firstZero != 0) {
@@ -375,11 +540,10 @@ public final class BenchMain {
         return count;
     }
 
-    private Map<String, Object> result(LoadGenerator.Summary summary, Phase producer, Phase baseline, Phase engine,
-                                       long outages, long correlations) {
+    private Map<String, Object> result(SizePoint main, List<SizePoint> curve, LatencyRun.Result latencyRun) {
         LoadGenerator.Params p = options.load();
         Map<String, Object> r = new LinkedHashMap<>();
-        r.put("schema", "correlator-bench/1");
+        r.put("schema", "correlator-bench/2");
         r.put("finishedAt", Instant.now().toString());
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("seed", p.seed());
@@ -395,7 +559,65 @@ public final class BenchMain {
         params.put("commitIntervalMs", options.commitIntervalMs());
         params.put("processingGuarantee", StreamsConfig.EXACTLY_ONCE_V2);
         params.put("broker", options.childJvmBroker() ? "embedded, child JVM" : "embedded, in process");
+        params.put("streamsProps", options.streamsProps());
         r.put("params", params);
+        r.put("load", load(main.load()));
+        r.put("producer", phase(main.producer()));
+        r.put("baseline", phase(main.baseline()));
+        r.put("engine", phase(main.engine()));
+        r.put("ratioEngineToBaseline", ratio(main));
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("outageRecords", main.outages());
+        out.put("correlationRecords", main.correlations());
+        r.put("engineOutput", out);
+        r.put("engineCosts", costs(main.costs()));
+        List<Map<String, Object>> points = new ArrayList<>();
+        Double heap100k = null;
+        for (SizePoint point : curve) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("services", point.services());
+            m.put("durationSeconds", point.duration().toSeconds());
+            m.put("load", load(point.load()));
+            m.put("producer", phase(point.producer()));
+            m.put("baseline", phase(point.baseline()));
+            m.put("engine", phase(point.engine()));
+            m.put("ratioEngineToBaseline", round(ratio(point), 3));
+            m.put("outageRecords", point.outages());
+            m.put("correlationRecords", point.correlations());
+            m.put("costs", costs(point.costs()));
+            points.add(m);
+            if (point.services() == 100_000) {
+                heap100k = round(point.costs().heapAfterGcMiB(), 0);
+            }
+        }
+        r.put("curve", points);
+        Map<String, Object> latency;
+        if (latencyRun == null) {
+            latency = new LinkedHashMap<>();
+            latency.put("p50Ms", null);
+            latency.put("p95Ms", null);
+            latency.put("p99Ms", null);
+            latency.put("note", "not measured (--latency-min 0)");
+        } else {
+            latency = LatencyRun.json(latencyRun);
+        }
+        r.put("latency", latency);
+        r.put("heap100kServicesMiB", heap100k);
+        Map<String, Object> machine = new LinkedHashMap<>();
+        machine.put("cores", Runtime.getRuntime().availableProcessors());
+        machine.put("maxHeapMiB", Runtime.getRuntime().maxMemory() / (1024 * 1024));
+        machine.put("java", System.getProperty("java.version"));
+        machine.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
+        machine.put("loadAverageAtEnd", java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        r.put("machine", machine);
+        return r;
+    }
+
+    private static double ratio(SizePoint point) {
+        return point.engine().recordsPerSecond() / point.baseline().recordsPerSecond();
+    }
+
+    private static Map<String, Object> load(LoadGenerator.Summary summary) {
         Map<String, Object> load = new LinkedHashMap<>();
         load.put("pings", summary.pings());
         load.put("hosting", summary.hostings());
@@ -405,29 +627,20 @@ public final class BenchMain {
         load.put("claims", summary.claims());
         load.put("downIntervals", summary.downIntervals());
         load.put("totalRecords", summary.total());
-        r.put("load", load);
-        r.put("producer", phase(producer));
-        r.put("baseline", phase(baseline));
-        r.put("engine", phase(engine));
-        r.put("ratioEngineToBaseline", engine.recordsPerSecond() / baseline.recordsPerSecond());
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("outageRecords", outages);
-        out.put("correlationRecords", correlations);
-        r.put("engineOutput", out);
-        Map<String, Object> latency = new LinkedHashMap<>();
-        latency.put("p50Ms", null);
-        latency.put("p95Ms", null);
-        latency.put("p99Ms", null);
-        latency.put("note", "not measured yet");
-        r.put("latency", latency);
-        r.put("heap100kServicesMiB", null);
-        Map<String, Object> machine = new LinkedHashMap<>();
-        machine.put("cores", Runtime.getRuntime().availableProcessors());
-        machine.put("maxHeapMiB", Runtime.getRuntime().maxMemory() / (1024 * 1024));
-        machine.put("java", System.getProperty("java.version"));
-        machine.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
-        r.put("machine", machine);
-        return r;
+        return load;
+    }
+
+    private static Map<String, Object> costs(Costs c) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("stateDirMiB", round(c.stateDirBytes() / 1048576.0, 1));
+        m.put("stateDirMiBAtHalf", round(c.stateDirBytesAtHalf() / 1048576.0, 1));
+        m.put("stateKeys", c.stateKeys());
+        m.put("stateKeysAtHalf", c.stateKeysAtHalf());
+        m.put("heapAfterGcMiB", round(c.heapAfterGcMiB(), 1));
+        m.put("heapBeforeStartMiB", round(c.heapBeforeStartMiB(), 1));
+        m.put("changelogBytes", c.changelogBytes());
+        m.put("changelogBytesPerInputRecord", round((double) c.changelogBytes() / c.inputRecords(), 1));
+        return m;
     }
 
     private static Map<String, Object> phase(Phase p) {
@@ -478,8 +691,43 @@ public final class BenchMain {
                     ph.getOrDefault("secondsToRunning", "-"), ph.containsKey("recordsPerSecondAfterRunning")
                             ? String.format(Locale.ROOT, "%.0f", ((Number) ph.get("recordsPerSecondAfterRunning")).doubleValue()) : "-"));
         }
-        sb.append(String.format(Locale.ROOT, "%nE/B = %.2f; latency p50/p95/p99: n/a; 100k-service heap: n/a%n",
-                ((Number) r.get("ratioEngineToBaseline")).doubleValue()));
+        sb.append(String.format(Locale.ROOT, "%nE/B = %.2f%n", ((Number) r.get("ratioEngineToBaseline")).doubleValue()));
+        List<Map<String, Object>> curve = (List<Map<String, Object>>) r.get("curve");
+        if (curve != null && !curve.isEmpty()) {
+            sb.append("\n| S services | event time s | input records | B records/s | E records/s | E/B | E records/s after RUNNING"
+                    + " | state dir MiB (half way) | state keys (half way) | heap after GC MiB | changelog bytes/input record"
+                    + " | outage records |\n|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+            for (Map<String, Object> pt : curve) {
+                Map<String, Object> b = (Map<String, Object>) pt.get("baseline");
+                Map<String, Object> e = (Map<String, Object>) pt.get("engine");
+                Map<String, Object> c = (Map<String, Object>) pt.get("costs");
+                sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %.0f | %.0f | %.2f | %s | %s (%s) | %s (%s) | %s | %s | %s |%n",
+                        pt.get("services"), pt.get("durationSeconds"), e.get("records"),
+                        ((Number) b.get("recordsPerSecond")).doubleValue(), ((Number) e.get("recordsPerSecond")).doubleValue(),
+                        ((Number) pt.get("ratioEngineToBaseline")).doubleValue(),
+                        e.containsKey("recordsPerSecondAfterRunning")
+                                ? String.format(Locale.ROOT, "%.0f", ((Number) e.get("recordsPerSecondAfterRunning")).doubleValue()) : "-",
+                        c.get("stateDirMiB"), c.get("stateDirMiBAtHalf"), c.get("stateKeys"), c.get("stateKeysAtHalf"),
+                        c.get("heapAfterGcMiB"), c.get("changelogBytesPerInputRecord"), pt.get("outageRecords")));
+            }
+        }
+        Map<String, Object> lat = (Map<String, Object>) r.get("latency");
+        if (lat != null && lat.get("processingDelay") != null) {
+            sb.append(String.format(Locale.ROOT, "%nLatency at %.0f%% of E's peak (%s records/s achieved, event time x%s, %s decisions"
+                            + " of outages and %s of correlations):%n%n| delay | p50 ms | p95 ms | p99 ms | max ms |%n|---|---:|---:|---:|---:|%n",
+                    ((Number) lat.get("loadFactorOfPeak")).doubleValue() * 100, lat.get("achievedRecordsPerSecond"),
+                    lat.get("eventTimeSpeedup"), lat.get("outageDecisions"), lat.get("correlationDecisions")));
+            for (String[] row : new String[][]{{"designed (window + grace, event time)", "designedDelay"},
+                    {"processing, outage records", "outageProcessingDelay"},
+                    {"processing, correlation records", "correlationProcessingDelay"},
+                    {"processing, all decisions", "processingDelay"},
+                    {"total, outage records (designed + processing)", "totalOutageLatency"}}) {
+                Map<String, Object> st = (Map<String, Object>) lat.get(row[1]);
+                sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s |%n", row[0], st.get("p50Ms"), st.get("p95Ms"),
+                        st.get("p99Ms"), st.get("maxMs")));
+            }
+        }
+        sb.append(String.format(Locale.ROOT, "%n%s%n", summaryLine(r)));
         return sb.toString();
     }
 
@@ -489,6 +737,7 @@ public final class BenchMain {
         Object heap = r.get("heap100kServicesMiB");
         return String.format(Locale.ROOT, "ratio E/B = %.2f; p99 = %s; 100k-service heap = %s",
                 ((Number) r.get("ratioEngineToBaseline")).doubleValue(),
-                p99 == null ? "n/a" : p99 + " ms", heap == null ? "n/a" : heap + " MiB");
+                p99 == null ? "n/a" : Math.round(((Number) p99).doubleValue()) + " ms",
+                heap == null ? "n/a" : Math.round(((Number) heap).doubleValue()) + " MiB");
     }
 }

@@ -66,6 +66,8 @@ public final class ServiceProcessor implements Processor<String, ServiceInput, S
     private KeyValueStore<String, CauseClaim> claims;
     private VersionedKeyValueStore<String, ServiceHosting> hosting;
     private long lastPruned = Long.MIN_VALUE;
+    /** stream time at which the next window becomes final (its end plus grace); MIN_VALUE: not known yet */
+    private long nextWindowFinal = Long.MIN_VALUE;
 
     ServiceProcessor(EngineSettings settings, String hostingStoreName) {
         this.settings = settings;
@@ -83,8 +85,10 @@ public final class ServiceProcessor implements Processor<String, ServiceInput, S
             @Override
             public Set<StoreBuilder<?>> stores() {
                 return Set.of(
+                        // cached: every ping reads and writes its bucket; the cache serves the reads and folds
+                        // the writes of a commit interval into one RocksDB and changelog write per bucket
                         Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(BUCKETS_STORE), Serdes.String(),
-                                serdes.value(PingBucket.class)),
+                                serdes.value(PingBucket.class)).withCachingEnabled(),
                         Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DETECTOR_STORE), Serdes.String(),
                                 serdes.value(DetectorState.class)),
                         Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(OUTAGES_STORE), Serdes.String(),
@@ -108,6 +112,12 @@ public final class ServiceProcessor implements Processor<String, ServiceInput, S
 
     @Override
     public void process(Record<String, ServiceInput> record) {
+        // judge as soon as stream time makes a window final, not at the punctuator's next tick (which runs
+        // every window length from the first record, so it would add up to one window to every decision)
+        long streamTime = context.currentStreamTimeMs();
+        if (streamTime >= nextWindowFinal) {
+            judgeClosedWindows(streamTime);
+        }
         ServiceInput input = record.value();
         if (input.getPing() != null) {
             count(input.getPing(), record);
@@ -157,6 +167,7 @@ public final class ServiceProcessor implements Processor<String, ServiceInput, S
             judge(kv.key.substring(sep + 1), windowStart, kv.value);
             buckets.delete(kv.key);
         }
+        nextWindowFinal = Math.floorDiv(lastClosedStart, window) * window + 2 * window + settings.grace().toMillis();
         prune(streamTime);
     }
 
