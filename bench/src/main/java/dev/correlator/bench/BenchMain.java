@@ -20,6 +20,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.correlator.app.CorrelatorApp;
 import dev.correlator.app.Directories;
+import dev.correlator.app.FormatLocale;
 import dev.correlator.app.GroupOffsets;
 import dev.correlator.avro.ServicePing;
 import dev.correlator.config.ConfigLoader;
@@ -138,32 +139,27 @@ public final class BenchMain {
     }
 
     /** What the engine costs: state, heap, changelog; {@code half} figures sampled when half the input was read. */
-    public record Costs(long stateDirBytes, long stateDirBytesAtHalf, long stateKeys, long stateKeysAtHalf,
+    public record Costs(long rocksDbBytes, long rocksDbBytesAtHalf, long stateKeys, long stateKeysAtHalf,
                         double heapAfterGcMiB, double heapBeforeStartMiB, long changelogBytes, long inputRecords) {
-
-        static long dirBytes(Path dir) {
-            try (var files = Files.walk(dir)) {
-                return files.filter(Files::isRegularFile).mapToLong(f -> {
-                    try {
-                        return Files.size(f);
-                    } catch (IOException e) {
-                        return 0; // a RocksDB file compacted away meanwhile
-                    }
-                }).sum();
-            } catch (IOException | java.io.UncheckedIOException e) {
-                return -1;
-            }
-        }
 
         /** Sum of RocksDB's estimate-num-keys over every store of the app (Kafka Streams' state metrics). */
         static long stateKeys(KafkaStreams streams) {
-            long keys = 0;
+            return sum(streams, "estimate-num-keys");
+        }
+
+        /** RocksDB's own size of the app's state: SST files plus memtables (the directory misses unflushed data). */
+        static long rocksDbBytes(KafkaStreams streams) {
+            return sum(streams, "total-sst-files-size") + sum(streams, "size-all-mem-tables");
+        }
+
+        private static long sum(KafkaStreams streams, String metric) {
+            long total = 0;
             for (var m : streams.metrics().values()) {
-                if (m.metricName().name().equals("estimate-num-keys") && m.metricValue() instanceof Number n) {
-                    keys += n.longValue();
+                if (m.metricName().name().equals(metric) && m.metricValue() instanceof Number n) {
+                    total += n.longValue();
                 }
             }
-            return keys;
+            return total;
         }
     }
 
@@ -181,6 +177,7 @@ public final class BenchMain {
     }
 
     public static void main(String[] args) throws Exception {
+        FormatLocale.preferUsForPlainEnglish(); // as the correlator CLI does
         Options options = Options.parse(args);
         Map<String, Object> result = new BenchMain(options, System.err).run();
         System.out.println(summaryLine(result));
@@ -416,7 +413,6 @@ public final class BenchMain {
         props.put(TopicNames.OUTPUT_PREFIX, names.outputPrefix());
         long[] running = {0};
         double heapBefore = heapAfterGcMiB();
-        Path stateDir = stateRoot.resolve(appId);
         long started = System.nanoTime();
         try (CorrelatorApp app = new CorrelatorApp(props)) {
             app.start();
@@ -434,13 +430,13 @@ public final class BenchMain {
             long[] half = {-1, -1};
             double seconds = awaitNoLag(base, appId, names.inputs(), app::state, started, lag -> {
                 if (half[0] < 0 && lag >= 0 && lag <= inputs / 2) { // stream time about half way: history so far
-                    half[0] = Costs.dirBytes(stateDir);
+                    half[0] = Costs.rocksDbBytes(app.streams());
                     half[1] = Costs.stateKeys(app.streams());
                 }
             });
             watcher.join(1000);
             // before close: what the running engine holds once it has caught up
-            costs[0] = new Costs(Costs.dirBytes(stateDir), half[0], Costs.stateKeys(app.streams()), half[1],
+            costs[0] = new Costs(Costs.rocksDbBytes(app.streams()), half[0], Costs.stateKeys(app.streams()), half[1],
                     heapAfterGcMiB(), heapBefore, changelogBytes(base, appId), inputs);
             return new Phase("engine", inputs, seconds, inputs / seconds, toRunning(started, running[0]));
         }
@@ -632,8 +628,8 @@ public final class BenchMain {
 
     private static Map<String, Object> costs(Costs c) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("stateDirMiB", round(c.stateDirBytes() / 1048576.0, 1));
-        m.put("stateDirMiBAtHalf", round(c.stateDirBytesAtHalf() / 1048576.0, 1));
+        m.put("rocksDbMiB", round(c.rocksDbBytes() / 1048576.0, 2));
+        m.put("rocksDbMiBAtHalf", round(c.rocksDbBytesAtHalf() / 1048576.0, 2));
         m.put("stateKeys", c.stateKeys());
         m.put("stateKeysAtHalf", c.stateKeysAtHalf());
         m.put("heapAfterGcMiB", round(c.heapAfterGcMiB(), 1));
@@ -695,7 +691,7 @@ public final class BenchMain {
         List<Map<String, Object>> curve = (List<Map<String, Object>>) r.get("curve");
         if (curve != null && !curve.isEmpty()) {
             sb.append("\n| S services | event time s | input records | B records/s | E records/s | E/B | E records/s after RUNNING"
-                    + " | state dir MiB (half way) | state keys (half way) | heap after GC MiB | changelog bytes/input record"
+                    + " | RocksDB MiB, SST + memtables (half way) | state keys (half way) | heap after GC MiB | changelog bytes/input record"
                     + " | outage records |\n|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
             for (Map<String, Object> pt : curve) {
                 Map<String, Object> b = (Map<String, Object>) pt.get("baseline");
@@ -707,7 +703,7 @@ public final class BenchMain {
                         ((Number) pt.get("ratioEngineToBaseline")).doubleValue(),
                         e.containsKey("recordsPerSecondAfterRunning")
                                 ? String.format(Locale.ROOT, "%.0f", ((Number) e.get("recordsPerSecondAfterRunning")).doubleValue()) : "-",
-                        c.get("stateDirMiB"), c.get("stateDirMiBAtHalf"), c.get("stateKeys"), c.get("stateKeysAtHalf"),
+                        c.get("rocksDbMiB"), c.get("rocksDbMiBAtHalf"), c.get("stateKeys"), c.get("stateKeysAtHalf"),
                         c.get("heapAfterGcMiB"), c.get("changelogBytesPerInputRecord"), pt.get("outageRecords")));
             }
         }

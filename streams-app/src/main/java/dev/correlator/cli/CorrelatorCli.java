@@ -34,6 +34,7 @@ public final class CorrelatorCli {
     }
 
     public static void main(String[] args) {
+        dev.correlator.app.FormatLocale.preferUsForPlainEnglish();
         System.exit(commandLine().execute(args));
     }
 

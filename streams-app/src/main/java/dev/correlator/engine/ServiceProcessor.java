@@ -41,8 +41,8 @@ import org.apache.kafka.streams.state.VersionedRecord;
  *
  * <p>Detection: pings are counted in tumbling windows. A window is judged once stream time passes its
  * end plus grace, so it is final and out-of-order pings within grace change nothing. Windows are judged
- * in time order by a stream-time punctuator; a window with no pings carries no information and is
- * skipped. {@code openAfter} consecutive failing windows open an outage that starts at the first of them
+ * in time order as soon as a record brings stream time there (and by a stream-time punctuator when only
+ * watermarks do); a window with no pings carries no information and is skipped. {@code openAfter} consecutive failing windows open an outage that starts at the first of them
  * ({@code <service>@<start>}); {@code closeAfter} consecutive healthy windows close it, ending when the
  * first of them began. A ping for a window already judged is late: it goes to the late-records output.
  *
