@@ -62,8 +62,14 @@ import dev.correlator.kafka.StreamsTestSettings;
  * full correlation topology) over the same input; records/s of each and E/B in the same run. Writes
  * {@code bench-result.json} and {@code bench-result.md} to {@code --out} and prints the summary line last.
  *
+ * <p>Then the cost curve: the same three phases for each size of {@code --curve} (about as many pings as the
+ * main run, at least 3 min of event time), with the engine's state (RocksDB keys and bytes, also half way),
+ * heap after GC and changelog bytes per input record; and the decision latency at {@code --latency-load} of
+ * E's peak ({@link LatencyRun}).
+ *
  * <p>Options (all optional): {@code --services N --probes N --interval-s N --duration-min N --seed N
- * --partitions N --commit-interval-ms N --broker child|in-process --out DIR --timeout-s N}.
+ * --partitions N --commit-interval-ms N --broker child|in-process --out DIR --timeout-s N --streams-prop K=V
+ * --curve S1,S2,..|none --latency-min N|0 --latency-load F}.
  */
 public final class BenchMain {
 
@@ -86,7 +92,7 @@ public final class BenchMain {
             Duration interval = load.interval();
             Map<String, String> streamsProps = new LinkedHashMap<>();
             List<Integer> curve = List.of(1_000, 10_000, 100_000);
-            Duration latency = Duration.ofMinutes(20);
+            Duration latency = Duration.ofMinutes(10);
             double latencyLoad = 0.5;
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
@@ -135,7 +141,24 @@ public final class BenchMain {
     }
 
     /** One measured phase. */
-    public record Phase(String name, long records, double seconds, double recordsPerSecond, double secondsToRunning) {
+    public record Phase(String name, long records, double seconds, double recordsPerSecond, double secondsToRunning,
+                        double loadAverage) {
+
+        Phase(String name, long records, double seconds, double recordsPerSecond, double secondsToRunning) {
+            this(name, records, seconds, recordsPerSecond, secondsToRunning, systemLoad());
+        }
+
+        /** B run before and after E, as one: the machine's load drifts, the mean of both brackets E. */
+        static Phase mean(Phase before, Phase after) {
+            double seconds = (before.seconds() + after.seconds()) / 2;
+            return new Phase(before.name(), before.records(), seconds, before.records() / seconds,
+                    (before.secondsToRunning() + after.secondsToRunning()) / 2, (before.loadAverage() + after.loadAverage()) / 2);
+        }
+    }
+
+    /** The 1-minute load average of the machine (other processes share it: the figures say how much). */
+    static double systemLoad() {
+        return java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
     }
 
     /** What the engine costs: state, heap, changelog; {@code half} figures sampled when half the input was read. */
@@ -165,7 +188,7 @@ public final class BenchMain {
 
     /** One size of the cost curve. */
     public record SizePoint(int services, Duration duration, LoadGenerator.Summary load, Phase producer, Phase baseline,
-                            Phase engine, Costs costs, long outages, long correlations) {
+                            Phase engine, Costs costs, long outages, long correlations, List<Phase> baselineRuns) {
     }
 
     private final Options options;
@@ -218,10 +241,10 @@ public final class BenchMain {
                     curve.add(main);
                     continue;
                 }
-                // about as many pings as the main run (so that rates compare), at least 5 min of event time
+                // about as many pings as the main run (so that rates compare), at least 3 min of event time
                 LoadGenerator.Params p = options.load();
                 double pingsPerSecond = (double) size * p.probes() * 1000.0 / p.interval().toMillis();
-                long seconds = Math.max(300, Math.min(12_000, Math.round(p.pingCount() / pingsPerSecond)));
+                long seconds = Math.max(180, Math.min(12_000, Math.round(p.pingCount() / pingsPerSecond)));
                 seconds -= seconds % Math.max(1, p.interval().toSeconds());
                 LoadGenerator sized = new LoadGenerator(p.withServices(size).withDuration(Duration.ofSeconds(seconds)));
                 log.printf(Locale.ROOT, "curve: S = %d, %d s of event time: %s%n", size, seconds, sized.summary());
@@ -260,17 +283,20 @@ public final class BenchMain {
         long pingInputs = summary.pings() + options.partitions();
         long streamInputs = Topics.INPUTS.stream().filter(t -> !t.compacted()).count();
         long allInputs = summary.total() + options.partitions() * streamInputs; // + one watermark per stream input partition
-        Phase baseline = runBaseline(base, names, stateRoot, pingInputs);
-        log.println("baseline: " + baseline);
+        Phase baselineBefore = runBaseline(base, names, stateRoot, pingInputs);
+        log.println("baseline: " + baselineBefore);
         Costs[] costs = new Costs[1];
         Phase engine = runEngine(base, names, stateRoot, allInputs, costs);
         log.println("engine: " + engine);
         log.println("engine costs: " + costs[0]);
+        Phase baselineAfter = runBaseline(base, names, stateRoot, pingInputs);
+        log.println("baseline again: " + baselineAfter);
+        Phase baseline = Phase.mean(baselineBefore, baselineAfter);
         long outages = countRecords(base, names.of(Topics.OUTAGES));
         long correlations = countRecords(base, names.of(Topics.CORRELATIONS));
         log.println("engine output: " + outages + " outage records, " + correlations + " correlation records");
         return new SizePoint(gen.params().services(), gen.params().duration(), summary, producer, baseline, engine,
-                costs[0], outages, correlations);
+                costs[0], outages, correlations, List.of(baselineBefore, baselineAfter));
     }
 
     private void createTopics(Properties base, TopicNames names) throws Exception {
@@ -560,6 +586,7 @@ public final class BenchMain {
         r.put("load", load(main.load()));
         r.put("producer", phase(main.producer()));
         r.put("baseline", phase(main.baseline()));
+        r.put("baselineRuns", main.baselineRuns().stream().map(BenchMain::phase).toList());
         r.put("engine", phase(main.engine()));
         r.put("ratioEngineToBaseline", ratio(main));
         Map<String, Object> out = new LinkedHashMap<>();
@@ -576,6 +603,7 @@ public final class BenchMain {
             m.put("load", load(point.load()));
             m.put("producer", phase(point.producer()));
             m.put("baseline", phase(point.baseline()));
+            m.put("baselineRuns", point.baselineRuns().stream().map(BenchMain::phase).toList());
             m.put("engine", phase(point.engine()));
             m.put("ratioEngineToBaseline", round(ratio(point), 3));
             m.put("outageRecords", point.outages());
@@ -644,6 +672,7 @@ public final class BenchMain {
         m.put("records", p.records());
         m.put("seconds", round(p.seconds(), 3));
         m.put("recordsPerSecond", round(p.recordsPerSecond(), 1));
+        m.put("loadAverage1mAtEnd", round(p.loadAverage(), 2));
         if (!Double.isNaN(p.secondsToRunning()) && p.secondsToRunning() > 0) {
             m.put("secondsToRunning", round(p.secondsToRunning(), 3));
             // the rate once the instance is RUNNING (startup, topic creation and the first rebalance left out)
@@ -673,19 +702,20 @@ public final class BenchMain {
                         + "commit interval %s ms, exactly-once v2, %s%n%n",
                 params.get("services"), params.get("probes"), params.get("intervalSeconds"), params.get("durationSeconds"),
                 params.get("partitions"), params.get("commitIntervalMs"), params.get("broker")));
-        sb.append("| phase | input records | seconds | records/s | s to RUNNING | records/s after RUNNING |\n"
-                + "|---|---:|---:|---:|---:|---:|\n");
+        sb.append("| phase | input records | seconds | records/s | s to RUNNING | records/s after RUNNING | load avg (1 min) at end |\n"
+                + "|---|---:|---:|---:|---:|---:|---:|\n");
         for (String name : List.of("producer", "baseline", "engine")) {
             Map<String, Object> ph = (Map<String, Object>) r.get(name);
             String label = switch (name) {
                 case "producer" -> "producer only";
-                case "baseline" -> "B: pass-through Streams app";
+                case "baseline" -> "B: pass-through Streams app (mean of a run before and one after E)";
                 default -> "E: correlation engine";
             };
-            sb.append(String.format(Locale.ROOT, "| %s | %s | %.3f | %.0f | %s | %s |%n", label, ph.get("records"),
+            sb.append(String.format(Locale.ROOT, "| %s | %s | %.3f | %.0f | %s | %s | %s |%n", label, ph.get("records"),
                     ((Number) ph.get("seconds")).doubleValue(), ((Number) ph.get("recordsPerSecond")).doubleValue(),
                     ph.getOrDefault("secondsToRunning", "-"), ph.containsKey("recordsPerSecondAfterRunning")
-                            ? String.format(Locale.ROOT, "%.0f", ((Number) ph.get("recordsPerSecondAfterRunning")).doubleValue()) : "-"));
+                            ? String.format(Locale.ROOT, "%.0f", ((Number) ph.get("recordsPerSecondAfterRunning")).doubleValue()) : "-",
+                    ph.get("loadAverage1mAtEnd")));
         }
         sb.append(String.format(Locale.ROOT, "%nE/B = %.2f%n", ((Number) r.get("ratioEngineToBaseline")).doubleValue()));
         List<Map<String, Object>> curve = (List<Map<String, Object>>) r.get("curve");

@@ -175,13 +175,16 @@ public final class ServiceProcessor implements Processor<String, ServiceInput, S
         boolean failing = bucket.getFailed() >= settings.failureRatio() * bucket.getTotal();
         DetectorState state = detector.get(service);
         if (state == null) {
+            if (!failing) {
+                return; // healthy and nothing pending: the common case, no state read back, none written
+            }
             state = DetectorState.newBuilder().build();
         }
         Instant start = Instant.ofEpochMilli(windowStart);
         OutageFacts open = state.getOpen();
         if (open == null) {
             if (!failing) {
-                detector.delete(service); // nothing pending: keep no state for healthy services
+                detector.delete(service); // nothing pending any more: keep no state for healthy services
                 return;
             }
             if (state.getFailRun() == 0) {
