@@ -68,6 +68,16 @@ public final class ServiceProcessor implements Processor<String, ServiceInput, S
     private long lastPruned = Long.MIN_VALUE;
     /** stream time at which the next window becomes final (its end plus grace); MIN_VALUE: not known yet */
     private long nextWindowFinal = Long.MIN_VALUE;
+    /** final windows may be left to judge (more than {@link #MAX_JUDGED_PER_CALL} were due at once; unknown after a restart) */
+    private boolean backlog = true;
+
+    /**
+     * Buckets judged per call at most. A watermark at the end of a finite input (or a long gap) makes every open
+     * window final at once: at 100k services that is several hundred thousand buckets, whose judging and
+     * changelog writes in one transaction outlasted the 10 s transaction timeout under load, so the producer was
+     * fenced and the task redid it all, again and again. In chunks, commits come in between.
+     */
+    static final int MAX_JUDGED_PER_CALL = 10_000;
 
     ServiceProcessor(EngineSettings settings, String hostingStoreName) {
         this.settings = settings;
@@ -108,6 +118,12 @@ public final class ServiceProcessor implements Processor<String, ServiceInput, S
         this.claims = context.getStateStore(CLAIMS_STORE);
         this.hosting = context.getStateStore(hostingStoreName);
         context.schedule(settings.pingWindow(), PunctuationType.STREAM_TIME, this::judgeClosedWindows);
+        // a backlog of final windows is worked off between commits even when no record comes any more
+        context.schedule(Duration.ofMillis(100), PunctuationType.WALL_CLOCK_TIME, wallClock -> {
+            if (backlog) {
+                judgeClosedWindows(context.currentStreamTimeMs());
+            }
+        });
     }
 
     @Override
@@ -115,7 +131,7 @@ public final class ServiceProcessor implements Processor<String, ServiceInput, S
         // judge as soon as stream time makes a window final, not at the punctuator's next tick (which runs
         // every window length from the first record, so it would add up to one window to every decision)
         long streamTime = context.currentStreamTimeMs();
-        if (streamTime >= nextWindowFinal) {
+        if (streamTime >= nextWindowFinal || backlog) {
             judgeClosedWindows(streamTime);
         }
         ServiceInput input = record.value();
@@ -153,13 +169,22 @@ public final class ServiceProcessor implements Processor<String, ServiceInput, S
         buckets.put(key, bucket);
     }
 
-    /** Judges, in time order, every window whose end plus grace stream time has passed. */
+    /**
+     * Judges, in time order, the windows whose end plus grace stream time has passed: up to
+     * {@link #MAX_JUDGED_PER_CALL} buckets, the rest on the next call (a record or the wall-clock punctuator).
+     */
     private void judgeClosedWindows(long streamTime) {
+        if (streamTime < 0) {
+            return; // no stream time yet (nothing read since the task started): no window can be final
+        }
         long window = settings.pingWindow().toMillis();
         long lastClosedStart = streamTime - settings.grace().toMillis() - window;
         List<KeyValue<String, PingBucket>> due = new ArrayList<>();
         try (KeyValueIterator<String, PingBucket> it = buckets.range(Keys.time(0), Keys.join(Keys.time(lastClosedStart), "\uffff"))) {
-            it.forEachRemaining(due::add);
+            while (it.hasNext() && due.size() < MAX_JUDGED_PER_CALL) {
+                due.add(it.next());
+            }
+            backlog = it.hasNext();
         }
         for (KeyValue<String, PingBucket> kv : due) {
             int sep = kv.key.indexOf(Keys.SEP);
