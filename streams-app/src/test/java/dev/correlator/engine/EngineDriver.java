@@ -226,6 +226,12 @@ final class EngineDriver implements AutoCloseable {
         return this;
     }
 
+    /** Moves the driver's wall clock on (wall-clock punctuators run). */
+    EngineDriver advanceWallClock(java.time.Duration by) {
+        driver.advanceWallClockTime(by);
+        return this;
+    }
+
     private void drain() {
         correlationLog.addAll(correlations.readKeyValuesToList());
         outageLog.addAll(outages.readValuesToList());
