@@ -69,7 +69,7 @@ import dev.correlator.kafka.StreamsTestSettings;
  *
  * <p>Options (all optional): {@code --services N --probes N --interval-s N --duration-min N --seed N
  * --partitions N --commit-interval-ms N --broker child|in-process --out DIR --timeout-s N --streams-prop K=V
- * --curve S1,S2,..|none --latency-min N|0 --latency-load F}.
+ * --curve S1,S2,..|none --latency-min N|0 --latency-load F --warmup true|false}.
  */
 public final class BenchMain {
 
@@ -78,7 +78,7 @@ public final class BenchMain {
     /** Options of one run. */
     public record Options(LoadGenerator.Params load, int partitions, long commitIntervalMs, boolean childJvmBroker,
                           Path out, Duration timeout, Map<String, String> streamsProps, List<Integer> curve,
-                          Duration latencyDuration, double latencyLoad) {
+                          Duration latencyDuration, double latencyLoad, boolean warmup) {
 
         public static Options parse(String... args) {
             LoadGenerator.Params load = LoadGenerator.Params.defaults();
@@ -94,6 +94,7 @@ public final class BenchMain {
             List<Integer> curve = List.of(1_000, 10_000, 100_000);
             Duration latency = Duration.ofMinutes(10);
             double latencyLoad = 0.5;
+            boolean warmup = true;
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
                 if (a.isBlank()) {
@@ -122,6 +123,7 @@ public final class BenchMain {
                             : java.util.Arrays.stream(v.split(",")).map(String::trim).map(Integer::parseInt).toList();
                     case "--latency-min" -> latency = Duration.ofSeconds((long) (Double.parseDouble(v) * 60));
                     case "--latency-load" -> latencyLoad = Double.parseDouble(v);
+                    case "--warmup" -> warmup = Boolean.parseBoolean(v);
                     case "--streams-prop" -> {
                         int eq = v.indexOf('=');
                         if (eq < 1) {
@@ -132,11 +134,11 @@ public final class BenchMain {
                     default -> throw new IllegalArgumentException("unknown option " + a
                             + " (--services --probes --interval-s --duration-min --seed --partitions --commit-interval-ms"
                             + " --broker child|in-process --out DIR --timeout-s --streams-prop K=V --curve S1,S2,..|none"
-                            + " --latency-min N|0 --latency-load F)");
+                            + " --latency-min N|0 --latency-load F --warmup true|false)");
                 }
             }
             return new Options(load.with(seed, probes, interval), partitions, commitMs, child, out, timeout,
-                    Map.copyOf(streamsProps), curve, latency, latencyLoad);
+                    Map.copyOf(streamsProps), curve, latency, latencyLoad, warmup);
         }
     }
 
@@ -234,6 +236,13 @@ public final class BenchMain {
             base.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, Long.toString(options.commitIntervalMs()));
             base.put(StreamsConfig.restoreConsumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), "10");
             base.putAll(options.streamsProps()); // both apps, like the rest of the config
+            // warm-up, discarded: the first phases of a fresh JVM (the benchmark's and the broker's) ran at a third of
+            // the speed of the same phases later, JIT compilation and broker warm-up measured instead of the apps
+            if (options.warmup()) {
+                log.println("warm-up (discarded)");
+                measure(new LoadGenerator(options.load().withServices(1_000).withDuration(Duration.ofMinutes(6))), base,
+                        new TopicNames("warmup-", "warmup-"), stateRoot);
+            }
             SizePoint main = measure(gen, base, TopicNames.DEFAULT, stateRoot);
             List<SizePoint> curve = new ArrayList<>();
             for (int size : options.curve()) {

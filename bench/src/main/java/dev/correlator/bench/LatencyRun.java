@@ -201,7 +201,11 @@ final class LatencyRun {
             wallStart = System.currentTimeMillis();
             try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerConfig(), new StringSerializer(),
                     new ByteArraySerializer())) {
+                long t1 = gen.params().end().toEpochMilli();
                 gen.forEach(false, g -> {
+                    if (g.timestampMs() >= t1) {
+                        return; // steps dated after the run (an event's end, a resolution): nothing left to measure
+                    }
                     long due = wallStart + (long) ((g.timestampMs() - t0) / k);
                     long now = System.currentTimeMillis();
                     if (due > now) {

@@ -53,7 +53,7 @@ class BenchSmokeTest {
     void runsEndToEnd(@TempDir Path out) throws Exception {
         BenchMain.Options options = BenchMain.Options.parse("--services", "200", "--probes", "2", "--interval-s", "20",
                 "--duration-min", "6", "--partitions", "2", "--broker", "in-process", "--out", out.toString(),
-                "--timeout-s", "120", "--curve", "200", "--latency-min", "6");
+                "--timeout-s", "120", "--curve", "200", "--latency-min", "6", "--warmup", "false");
         Map<String, Object> result = new BenchMain(options, System.err).run();
 
         JsonNode json = new ObjectMapper().readTree(Files.readString(out.resolve("bench-result.json")));
