@@ -42,9 +42,10 @@ import org.apache.kafka.streams.state.VersionedRecord;
  * <p>Detection: pings are counted in tumbling windows. A window is judged once stream time passes its
  * end plus grace, so it is final and out-of-order pings within grace change nothing. Windows are judged
  * in time order as soon as a record brings stream time there (and by a stream-time punctuator when only
- * watermarks do); a window with no pings carries no information and is skipped. {@code openAfter} consecutive failing windows open an outage that starts at the first of them
- * ({@code <service>@<start>}); {@code closeAfter} consecutive healthy windows close it, ending when the
- * first of them began. A ping for a window already judged is late: it goes to the late-records output.
+ * watermarks do); a window with no pings carries no information and is skipped. {@code openAfter}
+ * consecutive failing windows open an outage that starts at the first of them ({@code <service>@<start>});
+ * {@code closeAfter} consecutive healthy windows close it, ending when the first of them began. A ping for
+ * a window already judged is late: it goes to the late-records output.
  *
  * <p>Why the Processor API: the DSL's windowed aggregation plus suppression gives windowed keys and
  * closes windows only from records reaching that operator; the outage state machine runs across windows
@@ -68,7 +69,7 @@ public final class ServiceProcessor implements Processor<String, ServiceInput, S
     private long lastPruned = Long.MIN_VALUE;
     /** stream time at which the next window becomes final (its end plus grace); MIN_VALUE: not known yet */
     private long nextWindowFinal = Long.MIN_VALUE;
-    /** final windows may be left to judge (more than {@link #MAX_JUDGED_PER_CALL} were due at once; unknown after a restart) */
+    /** final windows may be left to judge (more than {@link #MAX_JUDGED_PER_CALL} were due; unknown after a restart) */
     private boolean backlog = true;
 
     /**
