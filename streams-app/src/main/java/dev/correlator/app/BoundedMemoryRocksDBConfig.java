@@ -16,7 +16,7 @@ import org.rocksdb.WriteBufferManager;
  * {@value #MEMORY_CONFIG} bytes (default {@value #DEFAULT_MEMORY}) holds the data, index and filter blocks,
  * and the memtables are charged against it (at most a quarter of it) through one write buffer manager, as
  * Kafka's memory management guide describes. The cache and the manager are shared by every store of the JVM
- * and never closed by a store.
+ * (sized by the first configuration that opens a store) and never closed by a store.
  */
 public final class BoundedMemoryRocksDBConfig implements RocksDBConfigSetter {
 
