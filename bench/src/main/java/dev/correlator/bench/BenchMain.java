@@ -20,6 +20,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.correlator.app.CorrelatorApp;
 import dev.correlator.app.Directories;
+import dev.correlator.app.FormatLocale;
 import dev.correlator.app.GroupOffsets;
 import dev.correlator.avro.ServicePing;
 import dev.correlator.config.ConfigLoader;
@@ -62,8 +63,14 @@ import dev.correlator.kafka.StreamsTestSettings;
  * full correlation topology) over the same input; records/s of each and E/B in the same run. Writes
  * {@code bench-result.json} and {@code bench-result.md} to {@code --out} and prints the summary line last.
  *
+ * <p>Then the cost curve: the same three phases for each size of {@code --curve} (about as many pings as the
+ * main run, at least 3 min of event time), with the engine's state (RocksDB keys and bytes, also half way),
+ * heap after GC and changelog bytes per input record; and the decision latency at {@code --latency-load} of
+ * E's peak ({@link LatencyRun}).
+ *
  * <p>Options (all optional): {@code --services N --probes N --interval-s N --duration-min N --seed N
- * --partitions N --commit-interval-ms N --broker child|in-process --out DIR --timeout-s N}.
+ * --partitions N --commit-interval-ms N --broker child|in-process --out DIR --timeout-s N --streams-prop K=V
+ * --curve S1,S2,..|none --latency-min N|0 --latency-load F --warmup true|false}.
  */
 public final class BenchMain {
 
@@ -71,7 +78,8 @@ public final class BenchMain {
 
     /** Options of one run. */
     public record Options(LoadGenerator.Params load, int partitions, long commitIntervalMs, boolean childJvmBroker,
-                          Path out, Duration timeout) {
+                          Path out, Duration timeout, Map<String, String> streamsProps, List<Integer> curve,
+                          Duration latencyDuration, double latencyLoad, boolean warmup) {
 
         public static Options parse(String... args) {
             LoadGenerator.Params load = LoadGenerator.Params.defaults();
@@ -83,6 +91,11 @@ public final class BenchMain {
             long seed = load.seed();
             int probes = load.probes();
             Duration interval = load.interval();
+            Map<String, String> streamsProps = new LinkedHashMap<>();
+            List<Integer> curve = List.of(1_000, 10_000, 100_000);
+            Duration latency = Duration.ofMinutes(10);
+            double latencyLoad = 0.5;
+            boolean warmup = true;
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
                 if (a.isBlank()) {
@@ -107,17 +120,78 @@ public final class BenchMain {
                     };
                     case "--out" -> out = Path.of(v);
                     case "--timeout-s" -> timeout = Duration.ofSeconds(Long.parseLong(v));
+                    case "--curve" -> curve = v.equals("none") ? List.of()
+                            : java.util.Arrays.stream(v.split(",")).map(String::trim).map(Integer::parseInt).toList();
+                    case "--latency-min" -> latency = Duration.ofSeconds((long) (Double.parseDouble(v) * 60));
+                    case "--latency-load" -> latencyLoad = Double.parseDouble(v);
+                    case "--warmup" -> warmup = Boolean.parseBoolean(v);
+                    case "--streams-prop" -> {
+                        int eq = v.indexOf('=');
+                        if (eq < 1) {
+                            throw new IllegalArgumentException("--streams-prop KEY=VALUE, got " + v);
+                        }
+                        streamsProps.put(v.substring(0, eq), v.substring(eq + 1));
+                    }
                     default -> throw new IllegalArgumentException("unknown option " + a
                             + " (--services --probes --interval-s --duration-min --seed --partitions --commit-interval-ms"
-                            + " --broker child|in-process --out DIR --timeout-s)");
+                            + " --broker child|in-process --out DIR --timeout-s --streams-prop K=V --curve S1,S2,..|none"
+                            + " --latency-min N|0 --latency-load F --warmup true|false)");
                 }
             }
-            return new Options(load.with(seed, probes, interval), partitions, commitMs, child, out, timeout);
+            return new Options(load.with(seed, probes, interval), partitions, commitMs, child, out, timeout,
+                    Map.copyOf(streamsProps), curve, latency, latencyLoad, warmup);
         }
     }
 
     /** One measured phase. */
-    public record Phase(String name, long records, double seconds, double recordsPerSecond, double secondsToRunning) {
+    public record Phase(String name, long records, double seconds, double recordsPerSecond, double secondsToRunning,
+                        double loadAverage) {
+
+        Phase(String name, long records, double seconds, double recordsPerSecond, double secondsToRunning) {
+            this(name, records, seconds, recordsPerSecond, secondsToRunning, systemLoad());
+        }
+
+        /** B run before and after E, as one: the machine's load drifts, the mean of both brackets E. */
+        static Phase mean(Phase before, Phase after) {
+            double seconds = (before.seconds() + after.seconds()) / 2;
+            return new Phase(before.name(), before.records(), seconds, before.records() / seconds,
+                    (before.secondsToRunning() + after.secondsToRunning()) / 2, (before.loadAverage() + after.loadAverage()) / 2);
+        }
+    }
+
+    /** The 1-minute load average of the machine (other processes share it: the figures say how much). */
+    static double systemLoad() {
+        return java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+    }
+
+    /** What the engine costs: state, heap, changelog; {@code half} figures sampled when half the input was read. */
+    public record Costs(long rocksDbBytes, long rocksDbBytesAtHalf, long stateKeys, long stateKeysAtHalf,
+                        double heapAfterGcMiB, double heapBeforeStartMiB, long changelogBytes, long inputRecords) {
+
+        /** Sum of RocksDB's estimate-num-keys over every store of the app (Kafka Streams' state metrics). */
+        static long stateKeys(KafkaStreams streams) {
+            return sum(streams, "estimate-num-keys");
+        }
+
+        /** RocksDB's own size of the app's state: SST files plus memtables (the directory misses unflushed data). */
+        static long rocksDbBytes(KafkaStreams streams) {
+            return sum(streams, "total-sst-files-size") + sum(streams, "size-all-mem-tables");
+        }
+
+        private static long sum(KafkaStreams streams, String metric) {
+            long total = 0;
+            for (var m : streams.metrics().values()) {
+                if (m.metricName().name().equals(metric) && m.metricValue() instanceof Number n) {
+                    total += n.longValue();
+                }
+            }
+            return total;
+        }
+    }
+
+    /** One size of the cost curve. */
+    public record SizePoint(int services, Duration duration, LoadGenerator.Summary load, Phase producer, Phase baseline,
+                            Phase engine, Costs costs, long outages, long correlations, List<Phase> baselineRuns) {
     }
 
     private final Options options;
@@ -129,6 +203,7 @@ public final class BenchMain {
     }
 
     public static void main(String[] args) throws Exception {
+        FormatLocale.preferUsForPlainEnglish(); // as the correlator CLI does
         Options options = Options.parse(args);
         Map<String, Object> result = new BenchMain(options, System.err).run();
         System.out.println(summaryLine(result));
@@ -161,24 +236,41 @@ public final class BenchMain {
             base.put(AvroSerdeConfig.SCHEMA_REGISTRY_URL, "mock://bench-" + UUID.randomUUID());
             base.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, Long.toString(options.commitIntervalMs()));
             base.put(StreamsConfig.restoreConsumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), "10");
-            TopicNames names = TopicNames.DEFAULT;
-            createTopics(base, names);
-
-            Phase producer = produce(gen, base, names);
-            log.println("producer: " + producer);
-            long pingInputs = summary.pings() + options.partitions();
-            long streamInputs = Topics.INPUTS.stream().filter(t -> !t.compacted()).count();
-            long allInputs = summary.total() + options.partitions() * streamInputs; // + one watermark per stream input partition
-            Phase baseline = runBaseline(base, names, stateRoot, pingInputs);
-            log.println("baseline: " + baseline);
-            Phase engine = runEngine(base, names, stateRoot, allInputs);
-            log.println("engine: " + engine);
-            long outages = countRecords(base, names.of(Topics.OUTAGES));
-            long correlations = countRecords(base, names.of(Topics.CORRELATIONS));
-            log.println("engine output: " + outages + " outage records, " + correlations + " correlation records");
-
-            Map<String, Object> result = result(summary, producer, baseline, engine, outages, correlations);
-            TimeToAttribution timeToAttribution = TimeToAttribution.ofTopics(base, names);
+            base.putAll(options.streamsProps()); // both apps, like the rest of the config
+            // warm-up, discarded: the first phases of a fresh JVM (the benchmark's and the broker's) ran at a third of
+            // the speed of the same phases later, JIT compilation and broker warm-up measured instead of the apps
+            if (options.warmup()) {
+                log.println("warm-up (discarded)");
+                measure(new LoadGenerator(options.load().withServices(1_000).withDuration(Duration.ofMinutes(6))), base,
+                        new TopicNames("warmup-", "warmup-"), stateRoot);
+            }
+            SizePoint main = measure(gen, base, TopicNames.DEFAULT, stateRoot);
+            List<SizePoint> curve = new ArrayList<>();
+            for (int size : options.curve()) {
+                if (size == options.load().services()) {
+                    curve.add(main);
+                    continue;
+                }
+                // about as many pings as the main run (so that rates compare), at least 3 min of event time
+                LoadGenerator.Params p = options.load();
+                double pingsPerSecond = (double) size * p.probes() * 1000.0 / p.interval().toMillis();
+                long seconds = Math.max(180, Math.min(12_000, Math.round(p.pingCount() / pingsPerSecond)));
+                seconds -= seconds % Math.max(1, p.interval().toSeconds());
+                LoadGenerator sized = new LoadGenerator(p.withServices(size).withDuration(Duration.ofSeconds(seconds)));
+                log.printf(Locale.ROOT, "curve: S = %d, %d s of event time: %s%n", size, seconds, sized.summary());
+                String prefix = "s" + size + "-";
+                curve.add(measure(sized, base, new TopicNames(prefix, prefix), stateRoot));
+            }
+            LatencyRun.Result latency = null;
+            if (!options.latencyDuration().isZero()) {
+                // E's measured rate, startup included: the rate after RUNNING (85k/s in one run) was more than the
+                // engine could follow live with the producer and the broker beside it on the same two cores
+                double peak = main.engine().recordsPerSecond();
+                latency = new LatencyRun(base, options.partitions(), log).run(options.load().withDuration(
+                        options.latencyDuration()), peak, options.latencyLoad(), options.timeout(), stateRoot);
+            }
+            Map<String, Object> result = result(main, curve, latency);
+            TimeToAttribution timeToAttribution = TimeToAttribution.ofTopics(base, TopicNames.DEFAULT);
             log.println("time to attribution: " + timeToAttribution.describe());
             result.put("timeToAttribution", timeToAttribution.toMap());
             write(result);
@@ -194,11 +286,63 @@ public final class BenchMain {
         }
     }
 
+    /** Producer only, then B, then E, on one load, on their own topics. */
+    private SizePoint measure(LoadGenerator gen, Properties base, TopicNames names, Path stateRoot) throws Exception {
+        LoadGenerator.Summary summary = gen.summary();
+        createTopics(base, names);
+        Phase producer = produce(gen, base, names);
+        log.println("producer: " + producer);
+        long pingInputs = summary.pings() + options.partitions();
+        long streamInputs = Topics.INPUTS.stream().filter(t -> !t.compacted()).count();
+        long allInputs = summary.total() + options.partitions() * streamInputs; // + one watermark per stream input partition
+        Phase baselineBefore = runBaseline(base, names, stateRoot, pingInputs);
+        log.println("baseline: " + baselineBefore);
+        Costs[] costs = new Costs[1];
+        Phase engine = runEngine(base, names, stateRoot, allInputs, costs);
+        log.println("engine: " + engine);
+        log.println("engine costs: " + costs[0]);
+        Phase baselineAfter = runBaseline(base, names, stateRoot, pingInputs);
+        log.println("baseline again: " + baselineAfter);
+        Phase baseline = Phase.mean(baselineBefore, baselineAfter);
+        long outages = countRecords(base, names.of(Topics.OUTAGES));
+        long correlations = countRecords(base, names.of(Topics.CORRELATIONS));
+        log.println("engine output: " + outages + " outage records, " + correlations + " correlation records");
+        return new SizePoint(gen.params().services(), gen.params().duration(), summary, producer, baseline, engine,
+                costs[0], outages, correlations, List.of(baselineBefore, baselineAfter));
+    }
+
     private void createTopics(Properties base, TopicNames names) throws Exception {
         try (Admin admin = Admin.create(clientConfig(base))) {
             List<NewTopic> topics = new ArrayList<>(names.newTopics(options.partitions(), (short) 1));
-            topics.add(new NewTopic(BASELINE_OUTPUT, options.partitions(), (short) 1));
+            topics.add(new NewTopic(names.outputPrefix() + BASELINE_OUTPUT, options.partitions(), (short) 1));
             EmbeddedKafka.createTopics(admin, topics, Duration.ofSeconds(60));
+            awaitPartitionsOpen(admin, topics);
+        }
+    }
+
+    /**
+     * Waits until the leader of every partition answers for it (list offsets). A leader in the metadata is not
+     * enough: an idempotent producer's first batch may then fail with NOT_LEADER_OR_FOLLOWER while the next one
+     * succeeds, and the retried first batch is refused as out of order until the delivery timeout (2 min).
+     */
+    static void awaitPartitionsOpen(Admin admin, List<NewTopic> topics) throws InterruptedException {
+        Map<TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> specs = new HashMap<>();
+        for (NewTopic t : topics) {
+            for (int p = 0; p < t.numPartitions(); p++) {
+                specs.put(new TopicPartition(t.name(), p), org.apache.kafka.clients.admin.OffsetSpec.latest());
+            }
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (true) {
+            try {
+                admin.listOffsets(specs).all().get(10, java.util.concurrent.TimeUnit.SECONDS);
+                return;
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("partitions not ready: " + e, e);
+                }
+                Thread.sleep(100);
+            }
         }
     }
 
@@ -218,6 +362,7 @@ public final class BenchMain {
         config.put(ProducerConfig.BATCH_SIZE_CONFIG, 64 * 1024);
         Map<Class<?>, AvroSerde<SpecificRecord>> serdes = new HashMap<>();
         AtomicLong count = new AtomicLong();
+        AtomicLong failed = new AtomicLong();
         long last;
         long started = System.nanoTime();
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer())) {
@@ -225,7 +370,12 @@ public final class BenchMain {
             gen.forEach(false, g -> {
                 AvroSerde<SpecificRecord> serde = serdes.computeIfAbsent(g.value().getClass(), t -> serde(t, serdeConfig));
                 String topic = names.of(g.topic());
-                producer.send(new ProducerRecord<>(topic, null, g.timestampMs(), g.key(), serde.serializer().serialize(topic, g.value())));
+                producer.send(new ProducerRecord<>(topic, null, g.timestampMs(), g.key(), serde.serializer().serialize(topic, g.value())),
+                        (md, e) -> {
+                            if (e != null) {
+                                failed.incrementAndGet();
+                            }
+                        });
                 maxTs[0] = Math.max(maxTs[0], g.timestampMs());
                 count.incrementAndGet();
             });
@@ -245,12 +395,15 @@ public final class BenchMain {
                 }
             }
             producer.flush();
+            if (failed.get() > 0) {
+                throw new IllegalStateException(failed.get() + " records could not be produced");
+            }
             return new Phase("producer", count.get(), seconds, count.get() / seconds, 0);
         }
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
-    private static AvroSerde<SpecificRecord> serde(Class<?> type, Map<String, Object> config) {
+    static AvroSerde<SpecificRecord> serde(Class<?> type, Map<String, Object> config) {
         return (AvroSerde<SpecificRecord>) (AvroSerde) AvroSerde.of((Class) type, config, false);
     }
 
@@ -271,7 +424,7 @@ public final class BenchMain {
         StreamsBuilder builder = new StreamsBuilder();
         builder.stream(names.of(Topics.SERVICE_PINGS), Consumed.with(Serdes.String(), serde).withName("baseline-source"))
                 .filter((k, v) -> v != null, Named.as("baseline-drop-watermarks"))
-                .to(BASELINE_OUTPUT, Produced.with(Serdes.String(), serde).withName("baseline-sink"));
+                .to(names.outputPrefix() + BASELINE_OUTPUT, Produced.with(Serdes.String(), serde).withName("baseline-sink"));
         KafkaStreams streams = new KafkaStreams(builder.build(props), props);
         long[] running = {0};
         streams.setStateListener((now, before) -> {
@@ -282,7 +435,8 @@ public final class BenchMain {
         long started = System.nanoTime();
         try {
             streams.start();
-            double seconds = awaitNoLag(base, appId, List.of(names.of(Topics.SERVICE_PINGS)), streams::state, started);
+            double seconds = awaitNoLag(base, appId, List.of(names.of(Topics.SERVICE_PINGS)), streams::state, started,
+                    lag -> { });
             return new Phase("baseline", inputs, seconds, inputs / seconds, toRunning(started, running[0]));
         } finally {
             StreamsTestSettings.closeAndLeaveGroup(streams);
@@ -290,10 +444,13 @@ public final class BenchMain {
     }
 
     /** E: the full topology as {@code correlator run} builds it. */
-    private Phase runEngine(Properties base, TopicNames names, Path stateRoot, long inputs) throws Exception {
+    private Phase runEngine(Properties base, TopicNames names, Path stateRoot, long inputs, Costs[] costs) throws Exception {
         String appId = "bench-engine-" + UUID.randomUUID();
         Properties props = streamsProps(base, appId, stateRoot);
+        props.put(TopicNames.INPUT_PREFIX, names.inputPrefix());
+        props.put(TopicNames.OUTPUT_PREFIX, names.outputPrefix());
         long[] running = {0};
+        double heapBefore = heapAfterGcMiB();
         long started = System.nanoTime();
         try (CorrelatorApp app = new CorrelatorApp(props)) {
             app.start();
@@ -308,9 +465,45 @@ public final class BenchMain {
             }, "bench-running-watcher");
             watcher.setDaemon(true);
             watcher.start();
-            double seconds = awaitNoLag(base, appId, names.inputs(), app::state, started);
+            long[] half = {-1, -1};
+            double seconds = awaitNoLag(base, appId, names.inputs(), app::state, started, lag -> {
+                if (half[0] < 0 && lag >= 0 && lag <= inputs / 2) { // stream time about half way: history so far
+                    half[0] = Costs.rocksDbBytes(app.streams());
+                    half[1] = Costs.stateKeys(app.streams());
+                }
+            });
             watcher.join(1000);
+            // before close: what the running engine holds once it has caught up
+            costs[0] = new Costs(Costs.rocksDbBytes(app.streams()), half[0], Costs.stateKeys(app.streams()), half[1],
+                    heapAfterGcMiB(), heapBefore, changelogBytes(base, appId), inputs);
             return new Phase("engine", inputs, seconds, inputs / seconds, toRunning(started, running[0]));
+        }
+    }
+
+    /** Heap used after a full GC, in MiB (the whole benchmark JVM: generator, clients, and the app). */
+    static double heapAfterGcMiB() {
+        for (int i = 0; i < 2; i++) {
+            System.gc();
+        }
+        return java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / (1024.0 * 1024.0);
+    }
+
+    /** Bytes on the broker's disk of the app's changelog topics (Admin.describeLogDirs, before any compaction). */
+    private static long changelogBytes(Properties base, String appId) throws Exception {
+        try (Admin admin = Admin.create(clientConfig(base))) {
+            List<Integer> brokers = admin.describeCluster().nodes().get().stream().map(n -> n.id()).toList();
+            long bytes = 0;
+            for (var perBroker : admin.describeLogDirs(brokers).allDescriptions().get().values()) {
+                for (var dir : perBroker.values()) {
+                    for (var replica : dir.replicaInfos().entrySet()) {
+                        String topic = replica.getKey().topic();
+                        if (topic.startsWith(appId + "-") && topic.endsWith("-changelog")) {
+                            bytes += replica.getValue().size();
+                        }
+                    }
+                }
+            }
+            return bytes;
         }
     }
 
@@ -323,7 +516,8 @@ public final class BenchMain {
      * partition, seen twice in a row (the first of the two counts).
      */
     private double awaitNoLag(Properties base, String appId, List<String> inputs,
-                              java.util.function.Supplier<KafkaStreams.State> state, long started) throws Exception {
+                              java.util.function.Supplier<KafkaStreams.State> state, long started,
+                              java.util.function.LongConsumer onLag) throws Exception {
         long deadline = started + options.timeout().toNanos();
         long firstZero = 0;
         long lastReport = System.nanoTime();
@@ -334,6 +528,7 @@ public final class BenchMain {
                     throw new IllegalStateException(appId + " stopped unexpectedly (" + s + ")");
                 }
                 long lag = GroupOffsets.lag(admin, appId, inputs);
+                onLag.accept(lag);
                 long now = System.nanoTime();
                 if (lag == 0) {
                     if (firstZero != 0) {
@@ -379,11 +574,10 @@ public final class BenchMain {
         return count;
     }
 
-    private Map<String, Object> result(LoadGenerator.Summary summary, Phase producer, Phase baseline, Phase engine,
-                                       long outages, long correlations) {
+    private Map<String, Object> result(SizePoint main, List<SizePoint> curve, LatencyRun.Result latencyRun) {
         LoadGenerator.Params p = options.load();
         Map<String, Object> r = new LinkedHashMap<>();
-        r.put("schema", "correlator-bench/1");
+        r.put("schema", "correlator-bench/2");
         r.put("finishedAt", Instant.now().toString());
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("seed", p.seed());
@@ -399,7 +593,67 @@ public final class BenchMain {
         params.put("commitIntervalMs", options.commitIntervalMs());
         params.put("processingGuarantee", StreamsConfig.EXACTLY_ONCE_V2);
         params.put("broker", options.childJvmBroker() ? "embedded, child JVM" : "embedded, in process");
+        params.put("streamsProps", options.streamsProps());
         r.put("params", params);
+        r.put("load", load(main.load()));
+        r.put("producer", phase(main.producer()));
+        r.put("baseline", phase(main.baseline()));
+        r.put("baselineRuns", main.baselineRuns().stream().map(BenchMain::phase).toList());
+        r.put("engine", phase(main.engine()));
+        r.put("ratioEngineToBaseline", ratio(main));
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("outageRecords", main.outages());
+        out.put("correlationRecords", main.correlations());
+        r.put("engineOutput", out);
+        r.put("engineCosts", costs(main.costs()));
+        List<Map<String, Object>> points = new ArrayList<>();
+        Double heap100k = null;
+        for (SizePoint point : curve) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("services", point.services());
+            m.put("durationSeconds", point.duration().toSeconds());
+            m.put("load", load(point.load()));
+            m.put("producer", phase(point.producer()));
+            m.put("baseline", phase(point.baseline()));
+            m.put("baselineRuns", point.baselineRuns().stream().map(BenchMain::phase).toList());
+            m.put("engine", phase(point.engine()));
+            m.put("ratioEngineToBaseline", round(ratio(point), 3));
+            m.put("outageRecords", point.outages());
+            m.put("correlationRecords", point.correlations());
+            m.put("costs", costs(point.costs()));
+            points.add(m);
+            if (point.services() == 100_000) {
+                heap100k = round(point.costs().heapAfterGcMiB(), 0);
+            }
+        }
+        r.put("curve", points);
+        Map<String, Object> latency;
+        if (latencyRun == null) {
+            latency = new LinkedHashMap<>();
+            latency.put("p50Ms", null);
+            latency.put("p95Ms", null);
+            latency.put("p99Ms", null);
+            latency.put("note", "not measured (--latency-min 0)");
+        } else {
+            latency = LatencyRun.json(latencyRun);
+        }
+        r.put("latency", latency);
+        r.put("heap100kServicesMiB", heap100k);
+        Map<String, Object> machine = new LinkedHashMap<>();
+        machine.put("cores", Runtime.getRuntime().availableProcessors());
+        machine.put("maxHeapMiB", Runtime.getRuntime().maxMemory() / (1024 * 1024));
+        machine.put("java", System.getProperty("java.version"));
+        machine.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
+        machine.put("loadAverageAtEnd", java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        r.put("machine", machine);
+        return r;
+    }
+
+    private static double ratio(SizePoint point) {
+        return point.engine().recordsPerSecond() / point.baseline().recordsPerSecond();
+    }
+
+    private static Map<String, Object> load(LoadGenerator.Summary summary) {
         Map<String, Object> load = new LinkedHashMap<>();
         load.put("pings", summary.pings());
         load.put("hosting", summary.hostings());
@@ -409,29 +663,20 @@ public final class BenchMain {
         load.put("claims", summary.claims());
         load.put("downIntervals", summary.downIntervals());
         load.put("totalRecords", summary.total());
-        r.put("load", load);
-        r.put("producer", phase(producer));
-        r.put("baseline", phase(baseline));
-        r.put("engine", phase(engine));
-        r.put("ratioEngineToBaseline", engine.recordsPerSecond() / baseline.recordsPerSecond());
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("outageRecords", outages);
-        out.put("correlationRecords", correlations);
-        r.put("engineOutput", out);
-        Map<String, Object> latency = new LinkedHashMap<>();
-        latency.put("p50Ms", null);
-        latency.put("p95Ms", null);
-        latency.put("p99Ms", null);
-        latency.put("note", "not measured yet");
-        r.put("latency", latency);
-        r.put("heap100kServicesMiB", null);
-        Map<String, Object> machine = new LinkedHashMap<>();
-        machine.put("cores", Runtime.getRuntime().availableProcessors());
-        machine.put("maxHeapMiB", Runtime.getRuntime().maxMemory() / (1024 * 1024));
-        machine.put("java", System.getProperty("java.version"));
-        machine.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
-        r.put("machine", machine);
-        return r;
+        return load;
+    }
+
+    private static Map<String, Object> costs(Costs c) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("rocksDbMiB", round(c.rocksDbBytes() / 1048576.0, 2));
+        m.put("rocksDbMiBAtHalf", round(c.rocksDbBytesAtHalf() / 1048576.0, 2));
+        m.put("stateKeys", c.stateKeys());
+        m.put("stateKeysAtHalf", c.stateKeysAtHalf());
+        m.put("heapAfterGcMiB", round(c.heapAfterGcMiB(), 1));
+        m.put("heapBeforeStartMiB", round(c.heapBeforeStartMiB(), 1));
+        m.put("changelogBytes", c.changelogBytes());
+        m.put("changelogBytesPerInputRecord", round((double) c.changelogBytes() / c.inputRecords(), 1));
+        return m;
     }
 
     private static Map<String, Object> phase(Phase p) {
@@ -439,6 +684,7 @@ public final class BenchMain {
         m.put("records", p.records());
         m.put("seconds", round(p.seconds(), 3));
         m.put("recordsPerSecond", round(p.recordsPerSecond(), 1));
+        m.put("loadAverage1mAtEnd", round(p.loadAverage(), 2));
         if (!Double.isNaN(p.secondsToRunning()) && p.secondsToRunning() > 0) {
             m.put("secondsToRunning", round(p.secondsToRunning(), 3));
             // the rate once the instance is RUNNING (startup, topic creation and the first rebalance left out)
@@ -468,22 +714,58 @@ public final class BenchMain {
                         + "commit interval %s ms, exactly-once v2, %s%n%n",
                 params.get("services"), params.get("probes"), params.get("intervalSeconds"), params.get("durationSeconds"),
                 params.get("partitions"), params.get("commitIntervalMs"), params.get("broker")));
-        sb.append("| phase | input records | seconds | records/s | s to RUNNING | records/s after RUNNING |\n"
-                + "|---|---:|---:|---:|---:|---:|\n");
+        sb.append("| phase | input records | seconds | records/s | s to RUNNING | records/s after RUNNING | load avg (1 min) at end |\n"
+                + "|---|---:|---:|---:|---:|---:|---:|\n");
         for (String name : List.of("producer", "baseline", "engine")) {
             Map<String, Object> ph = (Map<String, Object>) r.get(name);
             String label = switch (name) {
                 case "producer" -> "producer only";
-                case "baseline" -> "B: pass-through Streams app";
+                case "baseline" -> "B: pass-through Streams app (mean of a run before and one after E)";
                 default -> "E: correlation engine";
             };
-            sb.append(String.format(Locale.ROOT, "| %s | %s | %.3f | %.0f | %s | %s |%n", label, ph.get("records"),
+            sb.append(String.format(Locale.ROOT, "| %s | %s | %.3f | %.0f | %s | %s | %s |%n", label, ph.get("records"),
                     ((Number) ph.get("seconds")).doubleValue(), ((Number) ph.get("recordsPerSecond")).doubleValue(),
                     ph.getOrDefault("secondsToRunning", "-"), ph.containsKey("recordsPerSecondAfterRunning")
-                            ? String.format(Locale.ROOT, "%.0f", ((Number) ph.get("recordsPerSecondAfterRunning")).doubleValue()) : "-"));
+                            ? String.format(Locale.ROOT, "%.0f", ((Number) ph.get("recordsPerSecondAfterRunning")).doubleValue()) : "-",
+                    ph.get("loadAverage1mAtEnd")));
         }
-        sb.append(String.format(Locale.ROOT, "%nE/B = %.2f; latency p50/p95/p99: n/a; 100k-service heap: n/a%n",
-                ((Number) r.get("ratioEngineToBaseline")).doubleValue()));
+        sb.append(String.format(Locale.ROOT, "%nE/B = %.2f%n", ((Number) r.get("ratioEngineToBaseline")).doubleValue()));
+        List<Map<String, Object>> curve = (List<Map<String, Object>>) r.get("curve");
+        if (curve != null && !curve.isEmpty()) {
+            sb.append("\n| S services | event time s | input records | B records/s | E records/s | E/B | E records/s after RUNNING"
+                    + " | RocksDB MiB, SST + memtables (half way) | state keys (half way) | heap after GC MiB | changelog bytes/input record"
+                    + " | outage records |\n|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+            for (Map<String, Object> pt : curve) {
+                Map<String, Object> b = (Map<String, Object>) pt.get("baseline");
+                Map<String, Object> e = (Map<String, Object>) pt.get("engine");
+                Map<String, Object> c = (Map<String, Object>) pt.get("costs");
+                sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %.0f | %.0f | %.2f | %s | %s (%s) | %s (%s) | %s | %s | %s |%n",
+                        pt.get("services"), pt.get("durationSeconds"), e.get("records"),
+                        ((Number) b.get("recordsPerSecond")).doubleValue(), ((Number) e.get("recordsPerSecond")).doubleValue(),
+                        ((Number) pt.get("ratioEngineToBaseline")).doubleValue(),
+                        e.containsKey("recordsPerSecondAfterRunning")
+                                ? String.format(Locale.ROOT, "%.0f", ((Number) e.get("recordsPerSecondAfterRunning")).doubleValue()) : "-",
+                        c.get("rocksDbMiB"), c.get("rocksDbMiBAtHalf"), c.get("stateKeys"), c.get("stateKeysAtHalf"),
+                        c.get("heapAfterGcMiB"), c.get("changelogBytesPerInputRecord"), pt.get("outageRecords")));
+            }
+        }
+        Map<String, Object> lat = (Map<String, Object>) r.get("latency");
+        if (lat != null && lat.get("processingDelay") != null) {
+            sb.append(String.format(Locale.ROOT, "%nLatency at %.0f%% of E's peak (%s records/s achieved, event time x%s, %s decisions"
+                            + " of outages and %s of correlations):%n%n| delay | p50 ms | p95 ms | p99 ms | max ms |%n|---|---:|---:|---:|---:|%n",
+                    ((Number) lat.get("loadFactorOfPeak")).doubleValue() * 100, lat.get("achievedRecordsPerSecond"),
+                    lat.get("eventTimeSpeedup"), lat.get("outageDecisions"), lat.get("correlationDecisions")));
+            for (String[] row : new String[][]{{"designed (window + grace, event time)", "designedDelay"},
+                    {"processing, outage records", "outageProcessingDelay"},
+                    {"processing, correlation records", "correlationProcessingDelay"},
+                    {"processing, all decisions", "processingDelay"},
+                    {"total, outage records (designed + processing)", "totalOutageLatency"}}) {
+                Map<String, Object> st = (Map<String, Object>) lat.get(row[1]);
+                sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s |%n", row[0], st.get("p50Ms"), st.get("p95Ms"),
+                        st.get("p99Ms"), st.get("maxMs")));
+            }
+        }
+        sb.append(String.format(Locale.ROOT, "%n%s%n", summaryLine(r)));
         return sb.toString();
     }
 
@@ -493,6 +775,7 @@ public final class BenchMain {
         Object heap = r.get("heap100kServicesMiB");
         return String.format(Locale.ROOT, "ratio E/B = %.2f; p99 = %s; 100k-service heap = %s",
                 ((Number) r.get("ratioEngineToBaseline")).doubleValue(),
-                p99 == null ? "n/a" : p99 + " ms", heap == null ? "n/a" : heap + " MiB");
+                p99 == null ? "n/a" : Math.round(((Number) p99).doubleValue()) + " ms",
+                heap == null ? "n/a" : Math.round(((Number) heap).doubleValue()) + " MiB");
     }
 }

@@ -312,6 +312,21 @@ public final class LoadGenerator {
         }
     }
 
+    /** Event time of service {@code s}'s last ping (any probe) before {@code before}; Long.MIN_VALUE if none. */
+    public long lastPingBefore(int s, long before) {
+        long t0 = p.start().toEpochMilli();
+        long step = p.interval().toMillis();
+        long last = Long.MIN_VALUE;
+        for (int probe = 0; probe < p.probes(); probe++) {
+            long phase = Math.floorMod(mix(p.seed(), s, probe), step);
+            long tick = Math.floorDiv(before - 1 - phase - t0, step);
+            if (tick >= 0) {
+                last = Math.max(last, t0 + Math.min(tick, p.ticks() - 1) * step + phase);
+            }
+        }
+        return last;
+    }
+
     private boolean isDown(int s, long at) {
         for (Interval i : down.get(s)) {
             if (at >= i.from() && at < i.to()) {

@@ -53,7 +53,7 @@ class BenchSmokeTest {
     void runsEndToEnd(@TempDir Path out) throws Exception {
         BenchMain.Options options = BenchMain.Options.parse("--services", "200", "--probes", "2", "--interval-s", "20",
                 "--duration-min", "6", "--partitions", "2", "--broker", "in-process", "--out", out.toString(),
-                "--timeout-s", "120");
+                "--timeout-s", "120", "--curve", "200", "--latency-min", "6", "--warmup", "false");
         Map<String, Object> result = new BenchMain(options, System.err).run();
 
         JsonNode json = new ObjectMapper().readTree(Files.readString(out.resolve("bench-result.json")));
@@ -63,8 +63,28 @@ class BenchSmokeTest {
         }
         assertThat(json.path("ratioEngineToBaseline").asDouble()).isPositive();
         assertThat(json.path("load").path("pings").asLong()).isEqualTo(200L * 2 * 18);
-        assertThat(json.has("latency")).isTrue();
         assertThat(json.has("heap100kServicesMiB")).isTrue();
+        // the cost curve: here one size, the main run's
+        assertThat(json.path("curve")).hasSize(1);
+        JsonNode costs = json.path("curve").get(0).path("costs");
+        assertThat(costs.path("heapAfterGcMiB").asDouble()).isPositive();
+        assertThat(costs.path("stateKeys").asLong()).isPositive();
+        assertThat(costs.path("changelogBytesPerInputRecord").asDouble()).isPositive();
+        assertThat(costs.has("rocksDbMiB")).isTrue();
+        assertThat(costs.has("stateKeysAtHalf")).isTrue();
+        // the latency phase ran paced, faster than real time, and split its delays
+        JsonNode latency = json.path("latency");
+        assertThat(latency.path("achievedRecordsPerSecond").asDouble()).isPositive();
+        assertThat(latency.path("eventTimeSpeedup").asDouble()).isGreaterThanOrEqualTo(1.0);
+        for (String field : List.of("designedDelay", "processingDelay", "outageProcessingDelay", "correlationProcessingDelay",
+                "totalOutageLatency")) {
+            assertThat(latency.path(field).has("p99Ms")).as(field).isTrue();
+        }
+        if (latency.path("outageDecisions").asLong() > 0) {
+            // decided no earlier than grace after the deciding window's last ping (2 min by default)
+            assertThat(latency.path("designedDelay").path("p50Ms").asDouble()).isGreaterThanOrEqualTo(120_000);
+            assertThat(latency.path("processingDelay").path("p50Ms").asDouble()).isNotNegative();
+        }
         assertThat(json.path("engineOutput").path("outageRecords").asLong()).isPositive();
         // too small a load to be sure of links; the figures are there, per kind
         for (String kind : List.of("inferred", "reported", "any")) {
@@ -72,6 +92,6 @@ class BenchSmokeTest {
             assertThat(json.path("timeToAttribution").path(kind).has("p95Seconds")).as(kind).isTrue();
         }
         assertThat(Files.readString(out.resolve("bench-result.md"))).contains("E/B =");
-        assertThat(BenchMain.summaryLine(result)).matches("ratio E/B = \\d+\\.\\d\\d; p99 = .*; 100k-service heap = .*");
+        assertThat(BenchMain.summaryLine(result)).matches("ratio E/B = \\d+\\.\\d\\d; p99 = (\\d+ ms|n/a); 100k-service heap = n/a");
     }
 }

@@ -62,6 +62,7 @@ public final class CorrelatorCli {
     }
 
     public static void main(String[] args) {
+        dev.correlator.app.FormatLocale.preferUsForPlainEnglish();
         System.exit(commandLine().execute(args));
     }
 

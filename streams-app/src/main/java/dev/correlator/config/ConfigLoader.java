@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
 
+import dev.correlator.app.BoundedMemoryRocksDBConfig;
 import dev.correlator.errors.CorrelatorProductionExceptionHandler;
 import dev.correlator.errors.DeadLetterDeserializationHandler;
 import dev.correlator.errors.DeadLetterProcessingHandler;
@@ -63,6 +64,8 @@ public final class ConfigLoader {
         p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, Topics.DEAD_LETTER);
         p.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, "true");
         p.put(StreamsConfig.TOPOLOGY_OPTIMIZATION_CONFIG, StreamsConfig.OPTIMIZE);
+        // RocksDB's native memory bounded for the whole instance (docs/PERFORMANCE.md)
+        p.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedMemoryRocksDBConfig.class.getName());
         return p;
     }
 

@@ -19,8 +19,17 @@ public final class Keys {
     private Keys() {
     }
 
+    private static final char[] HEX = "0123456789abcdef".toCharArray();
+
+    /** {@code %016x} of the time; by hand, since it is on every ping's path and String.format showed in profiles. */
     public static String time(long epochMillis) {
-        return String.format("%016x", epochMillis);
+        char[] out = new char[16];
+        long v = epochMillis;
+        for (int i = 15; i >= 0; i--) {
+            out[i] = HEX[(int) (v & 0xF)];
+            v >>>= 4;
+        }
+        return new String(out);
     }
 
     public static String time(Instant instant) {

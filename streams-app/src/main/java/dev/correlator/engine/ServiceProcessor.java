@@ -41,10 +41,11 @@ import org.apache.kafka.streams.state.VersionedRecord;
  *
  * <p>Detection: pings are counted in tumbling windows. A window is judged once stream time passes its
  * end plus grace, so it is final and out-of-order pings within grace change nothing. Windows are judged
- * in time order by a stream-time punctuator; a window with no pings carries no information and is
- * skipped. {@code openAfter} consecutive failing windows open an outage that starts at the first of them
- * ({@code <service>@<start>}); {@code closeAfter} consecutive healthy windows close it, ending when the
- * first of them began. A ping for a window already judged is late: it goes to the late-records output.
+ * in time order as soon as a record brings stream time there (and by a stream-time punctuator when only
+ * watermarks do); a window with no pings carries no information and is skipped. {@code openAfter}
+ * consecutive failing windows open an outage that starts at the first of them ({@code <service>@<start>});
+ * {@code closeAfter} consecutive healthy windows close it, ending when the first of them began. A ping for
+ * a window already judged is late: it goes to the late-records output.
  *
  * <p>Why the Processor API: the DSL's windowed aggregation plus suppression gives windowed keys and
  * closes windows only from records reaching that operator; the outage state machine runs across windows
@@ -66,6 +67,18 @@ public final class ServiceProcessor implements Processor<String, ServiceInput, S
     private KeyValueStore<String, CauseClaim> claims;
     private VersionedKeyValueStore<String, ServiceHosting> hosting;
     private long lastPruned = Long.MIN_VALUE;
+    /** stream time at which the next window becomes final (its end plus grace); MIN_VALUE: not known yet */
+    private long nextWindowFinal = Long.MIN_VALUE;
+    /** final windows may be left to judge (more than {@link #MAX_JUDGED_PER_CALL} were due; unknown after a restart) */
+    private boolean backlog = true;
+
+    /**
+     * Buckets judged per call at most. A watermark at the end of a finite input (or a long gap) makes every open
+     * window final at once: at 100k services that is several hundred thousand buckets, whose judging and
+     * changelog writes in one transaction outlasted the 10 s transaction timeout under load, so the producer was
+     * fenced and the task redid it all, again and again. In chunks, commits come in between.
+     */
+    static final int MAX_JUDGED_PER_CALL = 10_000;
 
     ServiceProcessor(EngineSettings settings, String hostingStoreName) {
         this.settings = settings;
@@ -83,8 +96,10 @@ public final class ServiceProcessor implements Processor<String, ServiceInput, S
             @Override
             public Set<StoreBuilder<?>> stores() {
                 return Set.of(
+                        // cached: every ping reads and writes its bucket; the cache serves the reads and folds
+                        // the writes of a commit interval into one RocksDB and changelog write per bucket
                         Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(BUCKETS_STORE), Serdes.String(),
-                                serdes.value(PingBucket.class)),
+                                serdes.value(PingBucket.class)).withCachingEnabled(),
                         Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DETECTOR_STORE), Serdes.String(),
                                 serdes.value(DetectorState.class)),
                         Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(OUTAGES_STORE), Serdes.String(),
@@ -104,10 +119,22 @@ public final class ServiceProcessor implements Processor<String, ServiceInput, S
         this.claims = context.getStateStore(CLAIMS_STORE);
         this.hosting = context.getStateStore(hostingStoreName);
         context.schedule(settings.pingWindow(), PunctuationType.STREAM_TIME, this::judgeClosedWindows);
+        // a backlog of final windows is worked off between commits even when no record comes any more
+        context.schedule(Duration.ofMillis(100), PunctuationType.WALL_CLOCK_TIME, wallClock -> {
+            if (backlog) {
+                judgeClosedWindows(context.currentStreamTimeMs());
+            }
+        });
     }
 
     @Override
     public void process(Record<String, ServiceInput> record) {
+        // judge as soon as stream time makes a window final, not at the punctuator's next tick (which runs
+        // every window length from the first record, so it would add up to one window to every decision)
+        long streamTime = context.currentStreamTimeMs();
+        if (streamTime >= nextWindowFinal || backlog) {
+            judgeClosedWindows(streamTime);
+        }
         ServiceInput input = record.value();
         if (input.getPing() != null) {
             count(input.getPing(), record);
@@ -143,13 +170,22 @@ public final class ServiceProcessor implements Processor<String, ServiceInput, S
         buckets.put(key, bucket);
     }
 
-    /** Judges, in time order, every window whose end plus grace stream time has passed. */
+    /**
+     * Judges, in time order, the windows whose end plus grace stream time has passed: up to
+     * {@link #MAX_JUDGED_PER_CALL} buckets, the rest on the next call (a record or the wall-clock punctuator).
+     */
     private void judgeClosedWindows(long streamTime) {
+        if (streamTime < 0) {
+            return; // no stream time yet (nothing read since the task started): no window can be final
+        }
         long window = settings.pingWindow().toMillis();
         long lastClosedStart = streamTime - settings.grace().toMillis() - window;
         List<KeyValue<String, PingBucket>> due = new ArrayList<>();
         try (KeyValueIterator<String, PingBucket> it = buckets.range(Keys.time(0), Keys.join(Keys.time(lastClosedStart), "\uffff"))) {
-            it.forEachRemaining(due::add);
+            while (it.hasNext() && due.size() < MAX_JUDGED_PER_CALL) {
+                due.add(it.next());
+            }
+            backlog = it.hasNext();
         }
         for (KeyValue<String, PingBucket> kv : due) {
             int sep = kv.key.indexOf(Keys.SEP);
@@ -157,6 +193,7 @@ public final class ServiceProcessor implements Processor<String, ServiceInput, S
             judge(kv.key.substring(sep + 1), windowStart, kv.value);
             buckets.delete(kv.key);
         }
+        nextWindowFinal = Math.floorDiv(lastClosedStart, window) * window + 2 * window + settings.grace().toMillis();
         prune(streamTime);
     }
 
@@ -164,13 +201,16 @@ public final class ServiceProcessor implements Processor<String, ServiceInput, S
         boolean failing = bucket.getFailed() >= settings.failureRatio() * bucket.getTotal();
         DetectorState state = detector.get(service);
         if (state == null) {
+            if (!failing) {
+                return; // healthy and nothing pending: the common case, no state read back, none written
+            }
             state = DetectorState.newBuilder().build();
         }
         Instant start = Instant.ofEpochMilli(windowStart);
         OutageFacts open = state.getOpen();
         if (open == null) {
             if (!failing) {
-                detector.delete(service); // nothing pending: keep no state for healthy services
+                detector.delete(service); // nothing pending any more: keep no state for healthy services
                 return;
             }
             if (state.getFailRun() == 0) {

@@ -1,8 +1,8 @@
 package dev.correlator.serde;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
+import java.io.OutputStream;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -25,10 +25,15 @@ public class AvroSerializer<T extends SpecificRecord> implements Serializer<T> {
     private SchemaRegistryClient registry;
     private boolean autoRegister = true;
     private boolean isKey;
-    /** Keyed by the schema itself, not its name: two versions of one record must not share an id. */
-    private final Map<SubjectSchema, Integer> ids = new ConcurrentHashMap<>();
+    /**
+     * Ids by topic, then by the schema itself, not its name: two versions of one record must not share an id.
+     * Two lookups without allocating (a topic's and a schema's hash codes are cached), since every record of
+     * every topic and store passes here.
+     */
+    private final Map<String, Map<Schema, Integer>> ids = new ConcurrentHashMap<>();
     private final Map<Schema, SpecificDatumWriter<T>> writers = new ConcurrentHashMap<>();
-    private final ThreadLocal<BinaryEncoder> encoders = new ThreadLocal<>();
+    /** per thread: one growing buffer and one encoder, reused for every record */
+    private final ThreadLocal<Output> outputs = ThreadLocal.withInitial(Output::new);
 
     public AvroSerializer() {
     }
@@ -56,28 +61,59 @@ public class AvroSerializer<T extends SpecificRecord> implements Serializer<T> {
             throw new IllegalStateException("AvroSerializer used before configure()");
         }
         Schema schema = data.getSchema();
-        String subject = topic + (isKey ? "-key" : "-value");
-        int id;
+        int id = id(topic, schema);
+        Output out = outputs.get();
+        out.count = 0;
+        out.write(MAGIC_BYTE);
+        out.write(id >>> 24);
+        out.write(id >>> 16);
+        out.write(id >>> 8);
+        out.write(id);
         try {
-            id = ids.computeIfAbsent(new SubjectSchema(subject, schema),
+            out.encoder = EncoderFactory.get().directBinaryEncoder(out, out.encoder);
+            writers.computeIfAbsent(schema, SpecificDatumWriter::new).write(data, out.encoder);
+            out.encoder.flush();
+        } catch (IOException | RuntimeException e) {
+            throw new SerializationException("Cannot encode " + schema.getFullName() + " for topic " + topic + ": " + e.getMessage(), e);
+        }
+        return Arrays.copyOf(out.buf, out.count);
+    }
+
+    private int id(String topic, Schema schema) {
+        Integer known = ids.getOrDefault(topic, Map.of()).get(schema);
+        if (known != null) {
+            return known;
+        }
+        String subject = topic + (isKey ? "-key" : "-value");
+        try {
+            return ids.computeIfAbsent(topic, t -> new ConcurrentHashMap<>()).computeIfAbsent(schema,
                     k -> autoRegister ? registry.register(subject, schema) : registry.idOf(subject, schema));
         } catch (SchemaRegistryException e) {
             throw new SerializationException("Cannot serialize " + schema.getFullName() + " to topic " + topic + ": " + e.getMessage(), e);
         }
-        ByteArrayOutputStream out = new ByteArrayOutputStream(128);
-        out.write(MAGIC_BYTE);
-        out.writeBytes(ByteBuffer.allocate(4).putInt(id).array());
-        try {
-            BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, encoders.get());
-            encoders.set(encoder);
-            writers.computeIfAbsent(schema, SpecificDatumWriter::new).write(data, encoder);
-            encoder.flush();
-        } catch (IOException | RuntimeException e) {
-            throw new SerializationException("Cannot encode " + schema.getFullName() + " for topic " + topic + ": " + e.getMessage(), e);
-        }
-        return out.toByteArray();
     }
 
-    private record SubjectSchema(String subject, Schema schema) {
+    /** An unsynchronized growing byte buffer (ByteArrayOutputStream synchronizes every byte the encoder writes). */
+    private static final class Output extends OutputStream {
+        private byte[] buf = new byte[256];
+        private int count;
+        private BinaryEncoder encoder;
+
+        @Override
+        public void write(int b) {
+            if (count == buf.length) {
+                buf = Arrays.copyOf(buf, buf.length * 2);
+            }
+            buf[count++] = (byte) b;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            if (count + len > buf.length) {
+                buf = Arrays.copyOf(buf, Math.max(buf.length * 2, count + len));
+            }
+            System.arraycopy(b, off, buf, count, len);
+            count += len;
+        }
     }
 }

@@ -29,6 +29,27 @@ class DetectionTest {
     }
 
     @Test
+    void manyWindowsFinalAtOnceAreJudgedInChunksWithCommitsBetweenAndAllEndUpJudged() {
+        // more buckets final at once than one call judges: each service fails two windows, then a watermark
+        int services = ServiceProcessor.MAX_JUDGED_PER_CALL + 500;
+        for (int window = 0; window < 2; window++) {
+            for (int s = 0; s < services; s++) {
+                engine.ping(String.format("svc-%05d", s), "p1", min(window).plusSeconds(10), false);
+            }
+        }
+        engine.watermark(min(30));
+        // the first chunk holds window 0 of the first 10k services: nothing can open yet
+        assertThat(engine.outages()).isEmpty();
+        // no more input: the backlog is worked off on the wall clock, in time order, window 0 before window 1
+        engine.advanceWallClock(java.time.Duration.ofMillis(100));
+        assertThat(engine.outages()).hasSize(services - 1000);
+        engine.advanceWallClock(java.time.Duration.ofMillis(100));
+        assertThat(engine.outages()).hasSize(services).extracting(Outage::getStart).containsOnly(min(0));
+        engine.advanceWallClock(java.time.Duration.ofSeconds(1));
+        assertThat(engine.outages()).hasSize(services);
+    }
+
+    @Test
     void flappingNeverOpensAnOutage() {
         for (int m = 0; m < 20; m++) {
             engine.pings("svc", min(m), min(m + 1), m % 2 == 1, "p1", "p2");

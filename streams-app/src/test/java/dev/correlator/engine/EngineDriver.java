@@ -227,6 +227,12 @@ final class EngineDriver implements AutoCloseable {
         return this;
     }
 
+    /** Moves the driver's wall clock on (wall-clock punctuators run). */
+    EngineDriver advanceWallClock(java.time.Duration by) {
+        driver.advanceWallClockTime(by);
+        return this;
+    }
+
     private void drain() {
         for (TestRecord<String, CorrelationRecord> r : correlations.readRecordsToList()) {
             correlationLog.add(KeyValue.pair(r.key(), r.value()));
