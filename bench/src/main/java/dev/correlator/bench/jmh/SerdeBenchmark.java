@@ -6,6 +6,7 @@ import java.util.concurrent.TimeUnit;
 
 import dev.correlator.serde.AvroSerde;
 import dev.correlator.serde.AvroSerdeConfig;
+import dev.correlator.testing.ContractSamples;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serializer;
