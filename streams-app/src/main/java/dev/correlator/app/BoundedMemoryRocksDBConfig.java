@@ -14,7 +14,7 @@ import org.rocksdb.WriteBufferManager;
  * task, the versioned hosting store several segments each; Kafka Streams' default gives every one of them its
  * own 50 MiB block cache and up to three 16 MiB memtables, unbounded in total). One LRU cache of
  * {@value #MEMORY_CONFIG} bytes (default {@value #DEFAULT_MEMORY}) holds the data, index and filter blocks,
- * and the memtables are charged against it (at most a quarter of it) through one write buffer manager, as
+ * and the memtables are charged against it (at most half of it) through one write buffer manager, as
  * Kafka's memory management guide describes. The cache and the manager are shared by every store of the JVM
  * (sized by the first configuration that opens a store) and never closed by a store.
  */
@@ -22,7 +22,7 @@ public final class BoundedMemoryRocksDBConfig implements RocksDBConfigSetter {
 
     /** Total bytes of RocksDB block cache and memtables for the whole instance. */
     public static final String MEMORY_CONFIG = "correlator.rocksdb.memory.bytes";
-    public static final long DEFAULT_MEMORY = 128L * 1024 * 1024;
+    public static final long DEFAULT_MEMORY = 256L * 1024 * 1024;
     private static final long MEMTABLE_SIZE = 8L * 1024 * 1024;
 
     private static Cache cache;
@@ -36,7 +36,11 @@ public final class BoundedMemoryRocksDBConfig implements RocksDBConfigSetter {
         long total = configured == null ? DEFAULT_MEMORY : Long.parseLong(configured.toString().trim());
         // high-priority pool for index and filter blocks, so that data blocks cannot evict them
         cache = new LRUCache(total, -1, false, 0.1);
-        writeBufferManager = new WriteBufferManager(total / 4, cache);
+        // half for memtables: the budget is shared by every store of every task (about 70 RocksDB instances on 4
+        // partitions); at a quarter of 128 MiB each memtable was flushed at a fraction of a MiB, level-0 files piled
+        // up faster than compaction merged them and RocksDB stalled writes for tens of seconds, long enough for
+        // the exactly-once transaction to time out (measured: E 61-122 s instead of 20-26 s on the same input)
+        writeBufferManager = new WriteBufferManager(total / 2, cache);
     }
 
     @Override
