@@ -19,17 +19,14 @@ import dev.correlator.avro.ReasonCode;
 import dev.correlator.avro.ServiceHosting;
 import dev.correlator.avro.ServicePing;
 import dev.correlator.avro.Verdict;
-import dev.correlator.config.ConfigLoader;
 import dev.correlator.scenario.ScenarioRecord;
 import dev.correlator.scenario.ScenarioRunner;
-import dev.correlator.serde.AvroSerdeConfig;
 import dev.correlator.testing.ApicurioRegistry;
 import dev.correlator.testing.ApicurioRegistryExtension;
 import dev.correlator.testing.KafkaCluster;
 import dev.correlator.testing.KafkaClusterExtension;
 import dev.correlator.topics.TopicNames;
 import dev.correlator.topics.Topics;
-import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -47,11 +44,7 @@ class EngineEndToEndIT {
         TopicNames names = new TopicNames(prefix, prefix);
         kafka.createTopics(names.newTopics(3, (short) 1));
 
-        Properties props = ConfigLoader.defaults();
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        props.put(AvroSerdeConfig.SCHEMA_REGISTRY_URL, registry.url());
-        props.put(TopicNames.INPUT_PREFIX, prefix);
-        props.put(TopicNames.OUTPUT_PREFIX, prefix);
+        Properties props = kafka.engineProperties(registry.url(), prefix);
 
         List<ScenarioRecord> records = new ArrayList<>();
         Instant t0 = Instant.parse("2021-04-06T07:00:00Z");

@@ -26,7 +26,6 @@ import dev.correlator.avro.OutageState;
 import dev.correlator.avro.ReasonCode;
 import dev.correlator.avro.ServicePing;
 import dev.correlator.avro.Verdict;
-import dev.correlator.config.ConfigLoader;
 import dev.correlator.scenario.ScenarioRunner;
 import dev.correlator.serde.AvroDeserializer;
 import dev.correlator.serde.AvroSerdeConfig;
@@ -56,7 +55,6 @@ import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -132,11 +130,7 @@ class SchemaEvolutionIT {
         assertThat(pingRecords).extracting(r -> schemaId(r.value())).containsOnly(v1Id, v2Id);
 
         // the app, on v1: hosting and the DDoS go in through the scenario runner, which then sends the watermarks
-        Properties props = ConfigLoader.defaults();
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        props.put(AvroSerdeConfig.SCHEMA_REGISTRY_URL, registry.url());
-        props.put(TopicNames.INPUT_PREFIX, prefix);
-        props.put(TopicNames.OUTPUT_PREFIX, prefix);
+        Properties props = kafka.engineProperties(registry.url(), prefix);
         ScenarioRunner.Result result = new ScenarioRunner(props, Duration.ofMinutes(2), line -> { })
                 .run(SmallScenario.hostingAndCause());
 

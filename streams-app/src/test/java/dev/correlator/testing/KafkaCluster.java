@@ -5,9 +5,13 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.UUID;
 
+import dev.correlator.config.ConfigLoader;
 import dev.correlator.kafka.EmbeddedKafka;
+import dev.correlator.serde.AvroSerdeConfig;
+import dev.correlator.topics.TopicNames;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -37,6 +41,19 @@ public interface KafkaCluster {
     /** {@code bootstrap.servers} alone, for building clients. */
     default Map<String, Object> clientProperties() {
         return Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+    }
+
+    /**
+     * The engine's defaults ({@link ConfigLoader#defaults()}) on this cluster and registry, with input and output
+     * topics under {@code prefix}: what every engine IT starts from.
+     */
+    default Properties engineProperties(String registryUrl, String prefix) {
+        Properties props = ConfigLoader.defaults();
+        props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        props.put(AvroSerdeConfig.SCHEMA_REGISTRY_URL, registryUrl);
+        props.put(TopicNames.INPUT_PREFIX, prefix);
+        props.put(TopicNames.OUTPUT_PREFIX, prefix);
+        return props;
     }
 
     /** Creates the topics and waits until every partition has a leader; existing topics are left as they are. */
