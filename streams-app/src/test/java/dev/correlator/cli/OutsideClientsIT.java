@@ -31,6 +31,7 @@ import dev.correlator.testing.KafkaCluster;
 import dev.correlator.testing.KafkaClusterExtension;
 import dev.correlator.testing.Kcat;
 import dev.correlator.testing.NodeClients;
+import dev.correlator.topics.TopicNames;
 import org.apache.avro.Schema;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -71,6 +72,9 @@ class OutsideClientsIT {
             Files.copy(in, file);
         }
         String prefix = kafka.uniqueName("outside") + ".";
+        // created here rather than by the command, for one change: the log cleaner must not compact the outputs
+        // between the Java read and the outside clients' reads, or each would see another log
+        kafka.createTopics(KafkaCluster.everyRevisionKept(new TopicNames(prefix, prefix).newTopics(2, (short) 1)));
         PrintStream out = System.out;
         try {
             System.setOut(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));

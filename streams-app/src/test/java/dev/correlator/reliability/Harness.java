@@ -21,6 +21,7 @@ import dev.correlator.kafka.EmbeddedKafka;
 import dev.correlator.kafka.StreamsTestSettings;
 import dev.correlator.serde.AvroSerdeConfig;
 import dev.correlator.topics.TopicNames;
+import dev.correlator.testing.KafkaCluster;
 import dev.correlator.topics.Topics;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -79,14 +80,11 @@ final class Harness implements AutoCloseable {
      */
     static List<NewTopic> topics(TopicNames names, int partitions) {
         List<NewTopic> topics = new ArrayList<>();
-        for (NewTopic t : names.newTopics(partitions, (short) 1)) {
+        for (NewTopic t : KafkaCluster.everyRevisionKept(names.newTopics(partitions, (short) 1))) {
             Map<String, String> configs = new HashMap<>(t.configs() == null ? Map.of() : t.configs());
-            boolean compacted = TopicConfig.CLEANUP_POLICY_COMPACT.equals(configs.get(TopicConfig.CLEANUP_POLICY_CONFIG));
-            if (names.inputs().contains(t.name()) && !compacted) {
+            if (names.inputs().contains(t.name())
+                    && !TopicConfig.CLEANUP_POLICY_COMPACT.equals(configs.get(TopicConfig.CLEANUP_POLICY_CONFIG))) {
                 configs.put(TopicConfig.RETENTION_MS_CONFIG, "-1");
-            }
-            if (compacted) {
-                configs.put(TopicConfig.SEGMENT_MS_CONFIG, Long.toString(Duration.ofDays(36_500).toMillis()));
             }
             topics.add(new NewTopic(t.name(), partitions, (short) 1).configs(configs));
         }

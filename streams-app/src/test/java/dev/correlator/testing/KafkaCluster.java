@@ -19,6 +19,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
 
@@ -68,6 +69,25 @@ public interface KafkaCluster {
             topics.add(new NewTopic(name, partitions, (short) 1));
         }
         createTopics(topics);
+    }
+
+    /**
+     * {@code topics} with their compacted ones never rolling a segment by time. For tests that read a compacted
+     * output as the log of every revision: records carry event times (the demo's span weeks, from 2021) while
+     * transaction markers carry the broker's clock, so a record or marker more than {@code segment.ms} (7 days)
+     * younger than its segment's first rolls a new segment, which the log cleaner may then compact while the test
+     * reads. Keeping only the latest revision is these topics' contract; such a test wants to see every one.
+     */
+    static List<NewTopic> everyRevisionKept(Collection<NewTopic> topics) {
+        List<NewTopic> out = new ArrayList<>();
+        for (NewTopic t : topics) {
+            Map<String, String> configs = new java.util.HashMap<>(t.configs() == null ? Map.of() : t.configs());
+            if (TopicConfig.CLEANUP_POLICY_COMPACT.equals(configs.get(TopicConfig.CLEANUP_POLICY_CONFIG))) {
+                configs.put(TopicConfig.SEGMENT_MS_CONFIG, Long.toString(Duration.ofDays(36_500).toMillis()));
+            }
+            out.add(new NewTopic(t.name(), t.numPartitions(), t.replicationFactor()).configs(configs));
+        }
+        return out;
     }
 
     /** {@code prefix-<8 random hex>}: a topic name, group id or application id no other test uses. */
