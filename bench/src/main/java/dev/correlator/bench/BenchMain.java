@@ -166,7 +166,13 @@ public final class BenchMain {
 
     /** What the engine costs: state, heap, changelog; {@code half} figures sampled when half the input was read. */
     public record Costs(long rocksDbBytes, long rocksDbBytesAtHalf, long stateKeys, long stateKeysAtHalf,
-                        double heapAfterGcMiB, double heapBeforeStartMiB, long changelogBytes, long inputRecords) {
+                        double heapAfterGcMiB, double heapBeforeStartMiB, Map<String, Long> changelogs,
+                        long inputRecords) {
+
+        /** Bytes of every changelog topic together. */
+        long changelogBytes() {
+            return changelogs.values().stream().mapToLong(Long::longValue).sum();
+        }
 
         /** Sum of RocksDB's estimate-num-keys over every store of the app (Kafka Streams' state metrics). */
         static long stateKeys(KafkaStreams streams) {
@@ -488,22 +494,29 @@ public final class BenchMain {
         return java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / (1024.0 * 1024.0);
     }
 
-    /** Bytes on the broker's disk of the app's changelog topics (Admin.describeLogDirs, before any compaction). */
-    private static long changelogBytes(Properties base, String appId) throws Exception {
+    /**
+     * Bytes on the broker's disk of each of the app's changelog topics, by store name (Admin.describeLogDirs,
+     * before any compaction), largest first.
+     */
+    private static Map<String, Long> changelogBytes(Properties base, String appId) throws Exception {
         try (Admin admin = Admin.create(clientConfig(base))) {
             List<Integer> brokers = admin.describeCluster().nodes().get().stream().map(n -> n.id()).toList();
-            long bytes = 0;
+            Map<String, Long> bytes = new java.util.HashMap<>();
             for (var perBroker : admin.describeLogDirs(brokers).allDescriptions().get().values()) {
                 for (var dir : perBroker.values()) {
                     for (var replica : dir.replicaInfos().entrySet()) {
                         String topic = replica.getKey().topic();
                         if (topic.startsWith(appId + "-") && topic.endsWith("-changelog")) {
-                            bytes += replica.getValue().size();
+                            String store = topic.substring(appId.length() + 1, topic.length() - "-changelog".length());
+                            bytes.merge(store, replica.getValue().size(), Long::sum);
                         }
                     }
                 }
             }
-            return bytes;
+            Map<String, Long> bySize = new LinkedHashMap<>();
+            bytes.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                    .forEach(e -> bySize.put(e.getKey(), e.getValue()));
+            return bySize;
         }
     }
 
@@ -676,6 +689,7 @@ public final class BenchMain {
         m.put("heapBeforeStartMiB", round(c.heapBeforeStartMiB(), 1));
         m.put("changelogBytes", c.changelogBytes());
         m.put("changelogBytesPerInputRecord", round((double) c.changelogBytes() / c.inputRecords(), 1));
+        m.put("changelogBytesByStore", c.changelogs());
         return m;
     }
 
