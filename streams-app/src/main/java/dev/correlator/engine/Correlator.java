@@ -58,7 +58,10 @@ public final class Correlator implements Processor<String, ScopeEvent, String, P
     public static final String CAUSES_STORE = "scope-causes-store";
     public static final String CLAIMS_STORE = "scope-claims-store";
     public static final String STATUS_STORE = "scope-status-store";
-    /** Pairs this scope has given a regular line, so that one that no longer qualifies is withdrawn. */
+    /**
+     * Pairs this scope has given a regular line, with the fingerprint of the last line sent: a pair that no
+     * longer qualifies is withdrawn, and a line equal to the last one is not sent again.
+     */
     public static final String PAIRS_STORE = "scope-pairs-store";
 
     private final EngineSettings settings;
@@ -68,6 +71,7 @@ public final class Correlator implements Processor<String, ScopeEvent, String, P
     private KeyValueStore<String, ClaimState> claims;
     private KeyValueStore<String, ProviderStatusUpdate> statuses;
     private KeyValueStore<String, Long> pairs;
+    private final LineFingerprint fingerprint = new LineFingerprint();
 
     Correlator(EngineSettings settings) {
         this.settings = settings;
@@ -135,17 +139,30 @@ public final class Correlator implements Processor<String, ScopeEvent, String, P
 
     private void onCause(String scope, CauseState cause, long ts) {
         String key = Keys.join(scope, cause.getCauseId());
+        CauseState previous = cause.getKind() == CauseKind.INFERRED ? causes.get(key) : null;
         if (cause.getWithdrawn()) {
             causes.delete(key); // an inferred cause whose group no longer qualifies: its lines go
         } else {
             causes.put(key, cause);
         }
         List<CauseState> scopeCauses = scan(causes, scope);
+        if (cause.getKind() == CauseKind.INFERRED) {
+            // only its group's outages get lines: those of the group now and before, not every outage of the
+            // provider (a group grows one outage at a time, each a new version of the cause)
+            Set<String> group = new java.util.TreeSet<>(cause.getCoTenantOutages());
+            if (previous != null) {
+                group.addAll(previous.getCoTenantOutages());
+            }
+            for (String outageId : group) {
+                OutageFacts facts = outages.get(Keys.join(scope, outageId));
+                if (facts != null) {
+                    judgePair(scope, facts, cause, scopeCauses, ts);
+                }
+            }
+            return; // claims are not judged against inferred causes
+        }
         for (OutageFacts facts : scan(outages, scope)) {
             judgePair(scope, facts, cause, scopeCauses, ts);
-        }
-        if (cause.getKind() == CauseKind.INFERRED) {
-            return; // claims are not judged against inferred causes
         }
         // a reported cause may now explain (or no longer explain) outages an inferred cause links; groups that
         // began more than the look-back before it cannot be aligned with it (a cause's start only moves back)
@@ -210,7 +227,11 @@ public final class Correlator implements Processor<String, ScopeEvent, String, P
                 : Views.judgeBest(state,
                         view -> VerdictJudge.judge(outage, view, hosting, StatusEvidence.NO_STATUS, settings.correlation()));
         CorrelationRecord line = Views.record(facts, outage.service(), best.getKey(), best.getValue());
-        pairs.put(emittedKey, ts);
+        long sent = fingerprint.of(line);
+        if (Long.valueOf(sent).equals(pairs.get(emittedKey))) {
+            return; // judged again, e.g. on an update of the cause, and nothing changed
+        }
+        pairs.put(emittedKey, sent);
         context.forward(new Record<>(pairKey, new PairDraft(null, line), ts));
     }
 

@@ -64,6 +64,10 @@ public final class RevisionProcessor implements Processor<String, PairDraft, Str
             state = PairState.newBuilder().build();
         }
         Map<String, CorrelationRecord> byClaim = new HashMap<>(state.getByClaim());
+        CorrelationRecord before = draft.getClaimId() == null ? state.getRegular() : byClaim.get(draft.getClaimId());
+        if (Objects.equals(before, draft.getRecord())) {
+            return; // the same judgement again (claims are re-judged on every event of their scope): nothing to write
+        }
         if (draft.getClaimId() == null) {
             state.setRegular(draft.getRecord());
         } else if (draft.getRecord() == null) {

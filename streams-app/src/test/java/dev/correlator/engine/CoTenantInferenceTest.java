@@ -51,6 +51,11 @@ class CoTenantInferenceTest {
      * confirming at 07:20 that a problem in region fr began at 06:58.
      */
     static List<ScenarioRecord> vendorMorning(int down, int healthy, boolean statusConfirms) {
+        return vendorMorning(down, healthy, statusConfirms, Integer.MAX_VALUE);
+    }
+
+    /** As above, the i-th platform (from 0) failing at 07:00 + (i mod {@code spreadMinutes}) minutes. */
+    static List<ScenarioRecord> vendorMorning(int down, int healthy, boolean statusConfirms, int spreadMinutes) {
         List<ScenarioRecord> out = new ArrayList<>();
         Placement dc1 = Placement.newBuilder().setProvider("ent-vendor").setDatacenter("ent-vendor-dc1").setRegion("fr")
                 .setComponent(null).build();
@@ -70,7 +75,7 @@ class CoTenantInferenceTest {
             String service = services.get(s);
             boolean fails = service.startsWith("ent-");
             for (int minute = -5; minute < 50; minute++) {
-                boolean ok = !fails || minute < s || minute >= 40;
+                boolean ok = !fails || minute < s % spreadMinutes || minute >= 40;
                 for (int p = 0; p < 2; p++) {
                     Instant at = min(minute).plusSeconds(10 + 20L * p);
                     out.add(new ScenarioRecord(out.size(), Topics.SERVICE_PINGS, service, ServicePing.newBuilder()
@@ -249,6 +254,26 @@ class CoTenantInferenceTest {
             assertThat(run.line("ent-" + i, i - 1, STATUS).getVerdict()).isEqualTo(Verdict.LINKED);
         }
         assertThat(run.timeToAttribution().reported().median()).isEqualTo(Duration.ZERO);
+    }
+
+    @Test
+    void aGrowingGroupSendsOnlyTheLinesThatChange() {
+        // 24 platforms failing within 5 minutes: one group, a new version of its inferred cause per outage; then
+        // the status page's two updates re-judge the group's lines against the reported cause, and the second
+        // (recovery) changes none of them. Each version and update makes the correlator re-judge the outages
+        // concerned; only the lines that changed may be sent on
+        try (EngineDriver engine = new EngineDriver("CoTenantInferenceTest-growing-" + System.nanoTime())) {
+            Instant last = Instant.EPOCH;
+            for (ScenarioRecord r : vendorMorning(24, 0, true, 5)) {
+                engine.pipe(r.topic(), r.key(), r.value(), r.timestamp());
+                last = r.timestamp().isAfter(last) ? r.timestamp() : last;
+            }
+            engine.watermark(last.plusSeconds(3600));
+            List<KeyValue<String, CorrelationRecord>> changelog = engine.changelog();
+            assertThat(changelog).filteredOn(kv -> kv.key.contains("|inferred:")).hasSizeGreaterThanOrEqualTo(24);
+            // no claims here: each draft the correlator sends changes its pair's line, so it is a revision
+            assertThat(engine.repartitionRecords("pair-drafts")).isEqualTo(changelog.size());
+        }
     }
 
     private static Map<String, String> withoutRevisions(Map<String, CorrelationRecord> lines) {

@@ -248,6 +248,15 @@ final class EngineDriver implements AutoCloseable {
         return List.copyOf(correlationLog);
     }
 
+    /**
+     * How many records the topology wrote so far to one of its repartition topics ({@code name}, e.g.
+     * {@code pair-drafts}): the driver keeps what every sink wrote, internal topics included.
+     */
+    int repartitionRecords(String name) {
+        return driver.createOutputTopic("engine-test-" + name + "-repartition", new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer()).readRecordsToList().size();
+    }
+
     /** Time to attribution over every correlation record emitted so far (their timestamps are event times). */
     dev.correlator.scenario.TimeToAttribution timeToAttribution() {
         List<KeyValue<String, CorrelationRecord>> log = changelog();
