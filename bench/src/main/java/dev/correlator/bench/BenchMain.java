@@ -93,7 +93,7 @@ public final class BenchMain {
             Duration interval = load.interval();
             Map<String, String> streamsProps = new LinkedHashMap<>();
             List<Integer> curve = List.of(1_000, 10_000, 100_000);
-            Duration latency = Duration.ofMinutes(10);
+            Duration latency = Duration.ofMinutes(60);
             double latencyLoad = 0.5;
             boolean warmup = true;
             for (int i = 0; i < args.length; i++) {
