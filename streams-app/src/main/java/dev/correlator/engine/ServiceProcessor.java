@@ -36,8 +36,9 @@ import org.apache.kafka.streams.state.VersionedKeyValueStore;
 import org.apache.kafka.streams.state.VersionedRecord;
 
 /**
- * Everything about one service, keyed by service id: outage detection from pings, hosting as of
- * outage start, and matching claims to the service's outages.
+ * Outage detection from pings, keyed by service id; it reads pings alone. What it opens and closes goes on,
+ * through the {@code service-outages} repartition topic, to {@link ServiceEnricher} (hosting as of the outage
+ * start, claims), and straight to the {@code outages} topic.
  *
  * <p>Detection: pings are counted in tumbling windows. A window is judged once stream time passes its
  * end plus grace, so it is final and out-of-order pings within grace change nothing. Windows are judged
@@ -48,25 +49,17 @@ import org.apache.kafka.streams.state.VersionedRecord;
  * a window already judged is late: it goes to the late-records output.
  *
  * <p>Why the Processor API: the DSL's windowed aggregation plus suppression gives windowed keys and
- * closes windows only from records reaching that operator; the outage state machine runs across windows
- * and needs the versioned hosting store looked up as of the outage start, not as of the record time.
+ * closes windows only from records reaching that operator; the outage state machine runs across windows.
  */
 public final class ServiceProcessor implements Processor<String, ServiceInput, String, ServiceOutput> {
 
     public static final String BUCKETS_STORE = "ping-buckets-store";
     public static final String DETECTOR_STORE = "outage-detector-store";
-    public static final String OUTAGES_STORE = "service-outages-store";
-    public static final String CLAIMS_STORE = "service-claims-store";
 
     private final EngineSettings settings;
-    private final String hostingStoreName;
     private ProcessorContext<String, ServiceOutput> context;
     private KeyValueStore<String, PingBucket> buckets;
     private KeyValueStore<String, DetectorState> detector;
-    private KeyValueStore<String, OutageFacts> outages;
-    private KeyValueStore<String, CauseClaim> claims;
-    private VersionedKeyValueStore<String, ServiceHosting> hosting;
-    private long lastPruned = Long.MIN_VALUE;
     /** stream time at which the next window becomes final (its end plus grace); MIN_VALUE: not known yet */
     private long nextWindowFinal = Long.MIN_VALUE;
     /** final windows may be left to judge (more than {@link #MAX_JUDGED_PER_CALL} were due; unknown after a restart) */
@@ -80,17 +73,16 @@ public final class ServiceProcessor implements Processor<String, ServiceInput, S
      */
     static final int MAX_JUDGED_PER_CALL = 10_000;
 
-    ServiceProcessor(EngineSettings settings, String hostingStoreName) {
+    ServiceProcessor(EngineSettings settings) {
         this.settings = settings;
-        this.hostingStoreName = hostingStoreName;
     }
 
     public static ProcessorSupplier<String, ServiceInput, String, ServiceOutput> supplier(EngineSettings settings,
-            CorrelatorSerdes serdes, String hostingStoreName) {
+            CorrelatorSerdes serdes) {
         return new ProcessorSupplier<>() {
             @Override
             public Processor<String, ServiceInput, String, ServiceOutput> get() {
-                return new ServiceProcessor(settings, hostingStoreName);
+                return new ServiceProcessor(settings);
             }
 
             @Override
@@ -101,11 +93,7 @@ public final class ServiceProcessor implements Processor<String, ServiceInput, S
                         Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(BUCKETS_STORE), Serdes.String(),
                                 serdes.value(PingBucket.class)).withCachingEnabled(),
                         Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DETECTOR_STORE), Serdes.String(),
-                                serdes.value(DetectorState.class)),
-                        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(OUTAGES_STORE), Serdes.String(),
-                                serdes.value(OutageFacts.class)),
-                        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CLAIMS_STORE), Serdes.String(),
-                                serdes.value(CauseClaim.class)));
+                                serdes.value(DetectorState.class)));
             }
         };
     }
@@ -115,9 +103,6 @@ public final class ServiceProcessor implements Processor<String, ServiceInput, S
         this.context = context;
         this.buckets = context.getStateStore(BUCKETS_STORE);
         this.detector = context.getStateStore(DETECTOR_STORE);
-        this.outages = context.getStateStore(OUTAGES_STORE);
-        this.claims = context.getStateStore(CLAIMS_STORE);
-        this.hosting = context.getStateStore(hostingStoreName);
         context.schedule(settings.pingWindow(), PunctuationType.STREAM_TIME, this::judgeClosedWindows);
         // a backlog of final windows is worked off between commits even when no record comes any more
         context.schedule(Duration.ofMillis(100), PunctuationType.WALL_CLOCK_TIME, wallClock -> {
@@ -138,8 +123,6 @@ public final class ServiceProcessor implements Processor<String, ServiceInput, S
         ServiceInput input = record.value();
         if (input.getPing() != null) {
             count(input.getPing(), record);
-        } else if (input.getClaim() != null) {
-            claim(input.getClaim(), record.timestamp());
         }
     }
 
@@ -194,7 +177,6 @@ public final class ServiceProcessor implements Processor<String, ServiceInput, S
             buckets.delete(kv.key);
         }
         nextWindowFinal = Math.floorDiv(lastClosedStart, window) * window + 2 * window + settings.grace().toMillis();
-        prune(streamTime);
     }
 
     private void judge(String service, long windowStart, PingBucket bucket) {
@@ -261,91 +243,19 @@ public final class ServiceProcessor implements Processor<String, ServiceInput, S
                 .setOutageId(Keys.outageId(service, start)).setService(service).setStart(start).setEnd(null)
                 .setState(OutageState.OPEN).setFailedPings(run.getRunFailed()).setTotalPings(run.getRunTotal())
                 .setProbes(run.getRunProbes()).build();
-        // placements valid at outage start: a later hosting change must not change the verdict
-        VersionedRecord<ServiceHosting> asOfStart = hosting.get(service, start.toEpochMilli());
-        List<Placement> placements = asOfStart == null ? List.of() : asOfStart.value().getPlacements();
-        OutageFacts facts = OutageFacts.newBuilder().setOutage(outage).setHostingKnown(asOfStart != null)
-                .setPlacements(placements).build();
+        // hosting is looked up downstream (ServiceEnricher), as of the outage start
+        OutageFacts facts = OutageFacts.newBuilder().setOutage(outage).setHostingKnown(false)
+                .setPlacements(List.of()).build();
         publish(facts, start.toEpochMilli());
         EngineMetrics.outageOpened(context.metrics());
         return facts;
     }
 
-    /** Emits the outage, remembers it for claims, and re-matches the service's claims. */
+    /** Emits a copy of the outage (the detector state goes on changing the one it holds). */
     private void publish(OutageFacts facts, long timestamp) {
         OutageFacts copy = OutageFacts.newBuilder(facts).build();
-        Outage outage = copy.getOutage();
-        String service = outage.getService();
-        outages.put(Keys.join(service, Keys.time(outage.getStart())), copy);
-        context.forward(new Record<>(service, ServiceOutput.newBuilder().setOutage(copy).build(), timestamp));
-        try (KeyValueIterator<String, CauseClaim> it = claims.prefixScan(service + Keys.SEP, Serdes.String().serializer())) {
-            while (it.hasNext()) {
-                CauseClaim claim = it.next().value;
-                OutageFacts match = matchOutage(claim);
-                if (match != null && match.getOutage().getOutageId().equals(outage.getOutageId())) {
-                    context.forward(new Record<>(service,
-                            ServiceOutput.newBuilder().setClaim(new ClaimFacts(claim, copy)).build(), timestamp));
-                }
-            }
-        }
-    }
-
-    private void claim(CauseClaim claim, long timestamp) {
-        claims.put(Keys.join(claim.getService(), claim.getClaim()), claim);
-        context.forward(new Record<>(claim.getService(),
-                ServiceOutput.newBuilder().setClaim(new ClaimFacts(claim, matchOutage(claim))).build(), timestamp));
-    }
-
-    /**
-     * The outage of the claim's service near the claimed time: one that was under way at
-     * {@code outageAt}, give or take the lead tolerance; the latest such one if several.
-     */
-    private OutageFacts matchOutage(CauseClaim claim) {
-        Instant at = claim.getOutageAt() != null ? claim.getOutageAt() : claim.getAt();
-        Duration lead = settings.correlation().leadTolerance();
-        OutageFacts best = null;
-        try (KeyValueIterator<String, OutageFacts> it = outages.prefixScan(claim.getService() + Keys.SEP,
-                Serdes.String().serializer())) {
-            while (it.hasNext()) {
-                OutageFacts facts = it.next().value;
-                Outage o = facts.getOutage();
-                boolean startedByThen = !o.getStart().minus(lead).isAfter(at);
-                boolean notOverYet = o.getEnd() == null || !o.getEnd().plus(lead).isBefore(at);
-                if (startedByThen && notOverYet) {
-                    best = facts; // keys are in start order: the last match is the latest
-                }
-            }
-        }
-        return best;
-    }
-
-    /** Forgets closed outages and claims older than the retention, once per retention/100 of stream time. */
-    private void prune(long streamTime) {
-        long every = Math.max(settings.outageRetention().toMillis() / 100, settings.pingWindow().toMillis());
-        if (lastPruned != Long.MIN_VALUE && streamTime - lastPruned < every) {
-            return;
-        }
-        lastPruned = streamTime;
-        Instant horizon = Instant.ofEpochMilli(streamTime).minus(settings.outageRetention());
-        List<String> old = new ArrayList<>();
-        try (KeyValueIterator<String, OutageFacts> it = outages.all()) {
-            it.forEachRemaining(kv -> {
-                Instant end = kv.value.getOutage().getEnd();
-                if (end != null && end.isBefore(horizon)) {
-                    old.add(kv.key);
-                }
-            });
-        }
-        old.forEach(outages::delete);
-        old.clear();
-        try (KeyValueIterator<String, CauseClaim> it = claims.all()) {
-            it.forEachRemaining(kv -> {
-                if (kv.value.getAt().isBefore(horizon)) {
-                    old.add(kv.key);
-                }
-            });
-        }
-        old.forEach(claims::delete);
+        context.forward(new Record<>(copy.getOutage().getService(), ServiceOutput.newBuilder().setOutage(copy).build(),
+                timestamp));
     }
 
     private static List<String> union(List<String> a, List<String> b) {

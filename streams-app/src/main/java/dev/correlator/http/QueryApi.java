@@ -25,7 +25,7 @@ import dev.correlator.avro.internal.AttributionState;
 import dev.correlator.avro.internal.OutageFacts;
 import dev.correlator.engine.AttributionProcessor;
 import dev.correlator.engine.Keys;
-import dev.correlator.engine.ServiceProcessor;
+import dev.correlator.engine.ServiceEnricher;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
@@ -126,7 +126,7 @@ public final class QueryApi implements HttpHandler {
         if (state != KafkaStreams.State.RUNNING) {
             return Answer.unavailable("not ready to answer queries: the instance is " + state, state);
         }
-        String store = request.kind() == ApiRequest.Kind.SERVICE_OUTAGES ? ServiceProcessor.OUTAGES_STORE
+        String store = request.kind() == ApiRequest.Kind.SERVICE_OUTAGES ? ServiceEnricher.OUTAGES_STORE
                 : AttributionProcessor.ATTRIBUTION_STORE;
         KeyQueryMetadata where;
         try {

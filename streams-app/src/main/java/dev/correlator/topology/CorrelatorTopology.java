@@ -27,6 +27,7 @@ import dev.correlator.engine.InputGate;
 import dev.correlator.engine.Keys;
 import dev.correlator.engine.PayloadTimestampExtractor;
 import dev.correlator.engine.RevisionProcessor;
+import dev.correlator.engine.ServiceEnricher;
 import dev.correlator.engine.ServiceProcessor;
 import dev.correlator.topics.CorrelatorSerdes;
 import dev.correlator.topics.TopicNames;
@@ -57,8 +58,9 @@ import org.apache.kafka.streams.state.Stores;
  * dead-letter topic through the processing exception handler (see docs/RELIABILITY.md).
  *
  * <p>{@code service-pings}, {@code service-hosting} and {@code cause-claims} must have the same number
- * of partitions: the per-service processor reads all three (claims through a repartition topic that
- * inherits the claims topic's partition count) and must see every record of a service in one task.
+ * of partitions: the per-service enricher reads hosting, the detector's outages and the claims (both through
+ * repartition topics that inherit their source's partition count) and must see every record of a service in
+ * one task.
  */
 public final class CorrelatorTopology {
 
@@ -79,26 +81,38 @@ public final class CorrelatorTopology {
                                 Stores.persistentVersionedKeyValueStore(HOSTING_STORE, settings.hostingRetention()))
                         .withKeySerde(serdes.key()).withValueSerde(serdes.value(Topics.SERVICE_HOSTING)));
 
-        // per service: detection, hosting as of outage start, claims matched to outages
-        KStream<String, ServiceInput> pings = input(builder, names, serdes, settings, Topics.SERVICE_PINGS)
-                .mapValues(p -> ServiceInput.newBuilder().setPing(p).build(), Named.as("pings-as-service-input"));
+        // per service, pings alone: detection. A task that reads several partitions pays, in Kafka Streams 4.4,
+        // an eagerly formatted log line for each empty one on every record; hosting and claims (nearly always
+        // empty) are read by the enricher below, fed the detector's few outages through a repartition topic
+        KStream<String, ServiceOutput> detected = input(builder, names, serdes, settings, Topics.SERVICE_PINGS)
+                .mapValues(p -> ServiceInput.newBuilder().setPing(p).build(), Named.as("pings-as-service-input"))
+                .process(ServiceProcessor.supplier(settings, serdes), Named.as("service-processor"));
+        KStream<String, OutageFacts> detectedOutages = detected
+                .filter((service, out) -> out.getOutage() != null, Named.as("detected-outage-outputs"))
+                .mapValues(ServiceOutput::getOutage, Named.as("detected-outage-facts"));
+        detectedOutages.map((service, facts) -> KeyValue.pair(facts.getOutage().getOutageId(), facts.getOutage()),
+                        Named.as("outages-by-id"))
+                .to(names.of(Topics.OUTAGES), produced(serdes, Topics.OUTAGES, "outages-sink"));
+        detected.filter((service, out) -> out.getLatePing() != null, Named.as("late-ping-outputs"))
+                .mapValues(ServiceOutput::getLatePing, Named.as("late-pings"))
+                .to(names.lateRecords(), Produced.with(serdes.key(), serdes.value(ServicePing.class)).withName("late-records-sink"));
+
+        // per service, beside detection: hosting as of outage start, claims matched to outages. Two repartition
+        // topics, not one: merging before a repartition would put the pings and claims sources in one task again
+        KStream<String, ServiceInput> outagesToEnrich = detectedOutages
+                .mapValues(facts -> ServiceInput.newBuilder().setOutage(facts).build(), Named.as("outages-as-service-input"))
+                .repartition(repartitioned(serdes, ServiceInput.class, "service-outages"));
         KStream<String, ServiceInput> claims = input(builder, names, serdes, settings, Topics.CAUSE_CLAIMS)
                 .map((k, c) -> KeyValue.pair(c.getService(), ServiceInput.newBuilder().setClaim(c).build()),
                         Named.as("key-claims-by-service"))
                 .repartition(repartitioned(serdes, ServiceInput.class, "claims-by-service"));
-        KStream<String, ServiceOutput> perService = pings.merge(claims, Named.as("service-inputs"))
-                .process(ServiceProcessor.supplier(settings, serdes, HOSTING_STORE), Named.as("service-processor"),
+        KStream<String, ServiceOutput> perService = outagesToEnrich.merge(claims, Named.as("service-inputs"))
+                .process(ServiceEnricher.supplier(settings, serdes, HOSTING_STORE), Named.as("service-enricher"),
                         HOSTING_STORE);
 
         KStream<String, OutageFacts> outages = perService
                 .filter((service, out) -> out.getOutage() != null, Named.as("outage-outputs"))
                 .mapValues(ServiceOutput::getOutage, Named.as("outage-facts"));
-        outages.map((service, facts) -> KeyValue.pair(facts.getOutage().getOutageId(), facts.getOutage()),
-                        Named.as("outages-by-id"))
-                .to(names.of(Topics.OUTAGES), produced(serdes, Topics.OUTAGES, "outages-sink"));
-        perService.filter((service, out) -> out.getLatePing() != null, Named.as("late-ping-outputs"))
-                .mapValues(ServiceOutput::getLatePing, Named.as("late-pings"))
-                .to(names.lateRecords(), Produced.with(serdes.key(), serdes.value(ServicePing.class)).withName("late-records-sink"));
 
         KStream<String, ScopeEvent> outageScopes = outages.flatMap((service, facts) -> {
             List<KeyValue<String, ScopeEvent>> out = new ArrayList<>();
