@@ -339,24 +339,7 @@ public final class CoTenantInference implements Processor<String, PlacementInput
     /** Forgets closed outages and ended inferred causes older than the outage retention. */
     private void prune(long streamTime) {
         Instant horizon = Instant.ofEpochMilli(streamTime).minus(settings.outageRetention());
-        List<String> old = new ArrayList<>();
-        try (KeyValueIterator<String, OutageFacts> it = outages.all()) {
-            it.forEachRemaining(kv -> {
-                Instant end = kv.value.getOutage().getEnd();
-                if (end != null && end.isBefore(horizon)) {
-                    old.add(kv.key);
-                }
-            });
-        }
-        old.forEach(outages::delete);
-        old.clear();
-        try (KeyValueIterator<String, CauseState> it = causes.all()) {
-            it.forEachRemaining(kv -> {
-                if (kv.value.getEnd() != null && kv.value.getEnd().isBefore(horizon)) {
-                    old.add(kv.key);
-                }
-            });
-        }
-        old.forEach(causes::delete);
+        StorePruning.deleteWhere(outages, facts -> StorePruning.endedBefore(facts.getOutage().getEnd(), horizon));
+        StorePruning.deleteWhere(causes, cause -> StorePruning.endedBefore(cause.getEnd(), horizon));
     }
 }

@@ -387,50 +387,13 @@ public final class Correlator implements Processor<String, ScopeEvent, String, P
     private void prune(long streamTime) {
         Instant outageHorizon = Instant.ofEpochMilli(streamTime).minus(settings.outageRetention());
         Instant causeHorizon = Instant.ofEpochMilli(streamTime).minus(settings.causeRetention());
-        List<String> old = new ArrayList<>();
-        try (KeyValueIterator<String, OutageFacts> it = outages.all()) {
-            it.forEachRemaining(kv -> {
-                Instant end = kv.value.getOutage().getEnd();
-                if (end != null && end.isBefore(outageHorizon)) {
-                    old.add(kv.key);
-                }
-            });
+        for (String outage : StorePruning.deleteWhere(outages,
+                facts -> StorePruning.endedBefore(facts.getOutage().getEnd(), outageHorizon))) {
+            StorePruning.deletePrefix(pairs, outage);
         }
-        old.forEach(outages::delete);
-        for (String key : old) {
-            List<String> gone = new ArrayList<>();
-            try (KeyValueIterator<String, Long> it = pairs.prefixScan(key + Keys.SEP, Serdes.String().serializer())) {
-                it.forEachRemaining(kv -> gone.add(kv.key));
-            }
-            gone.forEach(pairs::delete);
-        }
-        old.clear();
-        try (KeyValueIterator<String, CauseState> it = causes.all()) {
-            it.forEachRemaining(kv -> {
-                if (kv.value.getEnd() != null && kv.value.getEnd().isBefore(causeHorizon)) {
-                    old.add(kv.key);
-                }
-            });
-        }
-        old.forEach(causes::delete);
-        old.clear();
-        try (KeyValueIterator<String, ProviderStatusUpdate> it = statuses.all()) {
-            it.forEachRemaining(kv -> {
-                if (kv.value.getAt().isBefore(causeHorizon)) {
-                    old.add(kv.key);
-                }
-            });
-        }
-        old.forEach(statuses::delete);
-        old.clear();
-        try (KeyValueIterator<String, ClaimState> it = claims.all()) {
-            it.forEachRemaining(kv -> {
-                if (kv.value.getFacts().getClaim().getAt().isBefore(outageHorizon)) {
-                    old.add(kv.key);
-                }
-            });
-        }
-        old.forEach(claims::delete);
+        StorePruning.deleteWhere(causes, cause -> StorePruning.endedBefore(cause.getEnd(), causeHorizon));
+        StorePruning.deleteWhere(statuses, status -> status.getAt().isBefore(causeHorizon));
+        StorePruning.deleteWhere(claims, claim -> claim.getFacts().getClaim().getAt().isBefore(outageHorizon));
     }
 
     private static <V> List<V> scan(KeyValueStore<String, V> store, String scope) {

@@ -2,7 +2,6 @@ package dev.correlator.engine;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
@@ -156,24 +155,7 @@ public final class ServiceEnricher implements Processor<String, ServiceInput, St
         }
         lastPruned = streamTime;
         Instant horizon = Instant.ofEpochMilli(streamTime).minus(settings.outageRetention());
-        List<String> old = new ArrayList<>();
-        try (KeyValueIterator<String, OutageFacts> it = outages.all()) {
-            it.forEachRemaining(kv -> {
-                Instant end = kv.value.getOutage().getEnd();
-                if (end != null && end.isBefore(horizon)) {
-                    old.add(kv.key);
-                }
-            });
-        }
-        old.forEach(outages::delete);
-        old.clear();
-        try (KeyValueIterator<String, CauseClaim> it = claims.all()) {
-            it.forEachRemaining(kv -> {
-                if (kv.value.getAt().isBefore(horizon)) {
-                    old.add(kv.key);
-                }
-            });
-        }
-        old.forEach(claims::delete);
+        StorePruning.deleteWhere(outages, facts -> StorePruning.endedBefore(facts.getOutage().getEnd(), horizon));
+        StorePruning.deleteWhere(claims, claim -> claim.getAt().isBefore(horizon));
     }
 }
