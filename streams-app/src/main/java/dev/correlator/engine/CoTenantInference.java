@@ -16,7 +16,6 @@ import dev.correlator.avro.Outage;
 import dev.correlator.avro.internal.CauseState;
 import dev.correlator.avro.internal.MemberHistory;
 import dev.correlator.avro.internal.OutageFacts;
-import dev.correlator.avro.internal.PendingRegroup;
 import dev.correlator.avro.internal.PlacementInput;
 import dev.correlator.avro.internal.PlacementMembership;
 import dev.correlator.avro.internal.ScopeEvent;
@@ -65,15 +64,6 @@ public final class CoTenantInference implements Processor<String, PlacementInput
     public static final String COUNTS_STORE = "placement-counts-store";
     public static final String OUTAGES_STORE = "placement-outages-store";
     public static final String CAUSES_STORE = "placement-causes-store";
-    public static final String PENDING_STORE = "placement-pending-store";
-
-    /**
-     * How often the wall-clock punctuator looks for placements to regroup: 1 ms, i.e. in effect after every
-     * batch of records the stream thread processes, and always before the commit that follows (Kafka Streams
-     * punctuates between processing and committing), so what a flush sends is committed with the inputs that
-     * asked for it.
-     */
-    static final Duration FLUSH_INTERVAL = Duration.ofMillis(1);
 
     private static final String END = "\uffff";
 
@@ -83,9 +73,6 @@ public final class CoTenantInference implements Processor<String, PlacementInput
     private KeyValueStore<String, Long> counts;
     private KeyValueStore<String, OutageFacts> outages;
     private KeyValueStore<String, CauseState> causes;
-    private KeyValueStore<String, PendingRegroup> pending;
-    /** false only when nothing can be pending: true at start, for what a restored store may hold */
-    private boolean maybePending = true;
 
     CoTenantInference(EngineSettings settings) {
         this.settings = settings;
@@ -109,9 +96,7 @@ public final class CoTenantInference implements Processor<String, PlacementInput
                         Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(OUTAGES_STORE), Serdes.String(),
                                 serdes.value(OutageFacts.class)),
                         Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CAUSES_STORE), Serdes.String(),
-                                serdes.value(CauseState.class)),
-                        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PENDING_STORE), Serdes.String(),
-                                serdes.value(PendingRegroup.class)));
+                                serdes.value(CauseState.class)));
             }
         };
     }
@@ -123,9 +108,7 @@ public final class CoTenantInference implements Processor<String, PlacementInput
         this.counts = context.getStateStore(COUNTS_STORE);
         this.outages = context.getStateStore(OUTAGES_STORE);
         this.causes = context.getStateStore(CAUSES_STORE);
-        this.pending = context.getStateStore(PENDING_STORE);
         context.schedule(Duration.ofHours(1), PunctuationType.STREAM_TIME, this::prune);
-        context.schedule(FLUSH_INTERVAL, PunctuationType.WALL_CLOCK_TIME, now -> flush());
     }
 
     @Override
@@ -144,7 +127,7 @@ public final class CoTenantInference implements Processor<String, PlacementInput
         outages.put(Keys.join(placement, Keys.time(o.getStart()), o.getOutageId()), facts);
         // the groups this outage can be in, or whose healthy count it can change (it is down there)
         long start = o.getStart().toEpochMilli();
-        later(placement, start - window(), start + settings.correlation().lookBack().toMillis(), ts);
+        regroup(placement, start - window(), start + settings.correlation().lookBack().toMillis(), ts);
     }
 
     /**
@@ -180,37 +163,7 @@ public final class CoTenantInference implements Processor<String, PlacementInput
             it.forEachRemaining(affected::add);
         }
         affected.forEach(kv -> counts.put(kv.key, kv.value + delta));
-        later(placement, at, next == null ? Long.MAX_VALUE : next, ts);
-    }
-
-    /**
-     * Notes that the placement's groups in [{@code from}, {@code to}] are to be recomputed at the next flush.
-     * A burst of outages at one placement (a datacenter going down: hundreds at one window close) then costs
-     * one regrouping and one version of its inferred cause per batch, not one per outage, each carrying the
-     * group so far: that was O(n²) work and bytes for a group of n. The result is the same: groups depend only
-     * on the inputs held, not on when they are computed.
-     */
-    private void later(String placement, long from, long to, long ts) {
-        PendingRegroup p = pending.get(placement);
-        pending.put(placement, p == null ? new PendingRegroup(from, to, ts)
-                : new PendingRegroup(Math.min(p.getFrom(), from), Math.max(p.getTo(), to), Math.max(p.getTimestamp(), ts)));
-        maybePending = true;
-    }
-
-    /** Regroups every placement noted since the last flush. */
-    private void flush() {
-        if (!maybePending) {
-            return;
-        }
-        List<KeyValue<String, PendingRegroup>> due = new ArrayList<>();
-        try (KeyValueIterator<String, PendingRegroup> it = pending.all()) {
-            it.forEachRemaining(due::add);
-        }
-        for (KeyValue<String, PendingRegroup> kv : due) {
-            pending.delete(kv.key);
-            regroup(kv.key, kv.value.getFrom(), kv.value.getTo(), kv.value.getTimestamp());
-        }
-        maybePending = false;
+        regroup(placement, at, next == null ? Long.MAX_VALUE : next, ts);
     }
 
     private void ensureCount(String placement, long time) {

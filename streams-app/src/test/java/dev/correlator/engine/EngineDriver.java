@@ -130,22 +130,12 @@ final class EngineDriver implements AutoCloseable {
     void pipe(TopicSpec<?> topic, String key, SpecificRecord value, Instant at) {
         nextOffset(topic.name());
         inputs.get(topic.name()).pipeInput(key, value, at);
-        batchDone();
-    }
-
-    /**
-     * What a live stream thread does after each batch of records: its wall clock moves on and due punctuators
-     * run before the commit (co-tenant inference regroups then). Here every record is a batch.
-     */
-    private void batchDone() {
-        driver.advanceWallClockTime(CoTenantInference.FLUSH_INTERVAL);
     }
 
     /** Pipes a value as raw bytes (null: a tombstone); returns the record's offset. */
     long pipeRaw(TopicSpec<?> topic, String key, byte[] value, Instant timestamp) {
         long offset = nextOffset(topic.name());
         rawInputs.get(topic.name()).pipeInput(key, value, timestamp);
-        batchDone();
         return offset;
     }
 
@@ -232,7 +222,6 @@ final class EngineDriver implements AutoCloseable {
             if (!spec.compacted()) { // as the scenario runner: tables get no watermark
                 nextOffset(spec.name());
                 inputs.get(spec.name()).pipeInput(new TestRecord<>("watermark", null, headers, at));
-                batchDone();
             }
         }
         return this;
@@ -264,16 +253,7 @@ final class EngineDriver implements AutoCloseable {
      * {@code pair-drafts}): the driver keeps what every sink wrote, internal topics included.
      */
     int repartitionRecords(String name) {
-        return internalRecords(name + "-repartition");
-    }
-
-    /** As {@link #repartitionRecords}, for a store's changelog topic ({@code store}: its name): one per write. */
-    int changelogRecords(String store) {
-        return internalRecords(store + "-changelog");
-    }
-
-    private int internalRecords(String suffix) {
-        return driver.createOutputTopic("engine-test-" + suffix, new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
+        return driver.createOutputTopic("engine-test-" + name + "-repartition", new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
                 new org.apache.kafka.common.serialization.ByteArrayDeserializer()).readRecordsToList().size();
     }
 
