@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 import dev.correlator.avro.CauseClaim;
 import dev.correlator.avro.CauseKind;
@@ -149,7 +150,7 @@ public final class Correlator implements Processor<String, ScopeEvent, String, P
         if (cause.getKind() == CauseKind.INFERRED) {
             // only its group's outages get lines: those of the group now and before, not every outage of the
             // provider (a group grows one outage at a time, each a new version of the cause)
-            Set<String> group = new java.util.TreeSet<>(cause.getCoTenantOutages());
+            Set<String> group = new TreeSet<>(cause.getCoTenantOutages());
             if (previous != null) {
                 group.addAll(previous.getCoTenantOutages());
             }
@@ -228,7 +229,8 @@ public final class Correlator implements Processor<String, ScopeEvent, String, P
                         view -> VerdictJudge.judge(outage, view, hosting, StatusEvidence.NO_STATUS, settings.correlation()));
         CorrelationRecord line = Views.record(facts, outage.service(), best.getKey(), best.getValue());
         long sent = fingerprint.of(line);
-        if (Long.valueOf(sent).equals(pairs.get(emittedKey))) {
+        Long last = pairs.get(emittedKey);
+        if (last != null && last == sent) {
             return; // judged again, e.g. on an update of the cause, and nothing changed
         }
         pairs.put(emittedKey, sent);

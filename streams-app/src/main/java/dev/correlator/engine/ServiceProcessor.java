@@ -7,13 +7,9 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 
-import dev.correlator.avro.CauseClaim;
 import dev.correlator.avro.Outage;
 import dev.correlator.avro.OutageState;
-import dev.correlator.avro.Placement;
-import dev.correlator.avro.ServiceHosting;
 import dev.correlator.avro.ServicePing;
-import dev.correlator.avro.internal.ClaimFacts;
 import dev.correlator.avro.internal.DetectorState;
 import dev.correlator.avro.internal.OutageFacts;
 import dev.correlator.avro.internal.PingBucket;
@@ -32,8 +28,6 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
-import org.apache.kafka.streams.state.VersionedKeyValueStore;
-import org.apache.kafka.streams.state.VersionedRecord;
 
 /**
  * Outage detection from pings, keyed by service id; it reads pings alone. What it opens and closes goes on,
