@@ -144,19 +144,38 @@ public final class BenchMain {
     }
 
     /** One measured phase. */
+    /**
+     * One phase's figures. {@code cpuSeconds}: CPU time of the app's own threads (stream threads, their producers'
+     * I/O threads, state updater), NaN for the producer phase; unlike the rate it hardly moves with the load that
+     * other processes put on the machine, so it tells a change in the engine's cost from a noisy run.
+     */
     public record Phase(String name, long records, double seconds, double recordsPerSecond, double secondsToRunning,
-                        double loadAverage) {
+                        double cpuSeconds, double loadAverage) {
 
-        Phase(String name, long records, double seconds, double recordsPerSecond, double secondsToRunning) {
-            this(name, records, seconds, recordsPerSecond, secondsToRunning, systemLoad());
+        Phase(String name, long records, double seconds, double recordsPerSecond, double secondsToRunning, double cpuSeconds) {
+            this(name, records, seconds, recordsPerSecond, secondsToRunning, cpuSeconds, systemLoad());
         }
 
         /** B run before and after E, as one: the machine's load drifts, the mean of both brackets E. */
         static Phase mean(Phase before, Phase after) {
             double seconds = (before.seconds() + after.seconds()) / 2;
             return new Phase(before.name(), before.records(), seconds, before.records() / seconds,
-                    (before.secondsToRunning() + after.secondsToRunning()) / 2, (before.loadAverage() + after.loadAverage()) / 2);
+                    (before.secondsToRunning() + after.secondsToRunning()) / 2, (before.cpuSeconds() + after.cpuSeconds()) / 2,
+                    (before.loadAverage() + after.loadAverage()) / 2);
         }
+    }
+
+    /** CPU seconds so far of the live threads whose name holds {@code appId} (Kafka Streams names its threads after it). */
+    static double appCpuSeconds(String appId) {
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        long nanos = 0;
+        for (java.lang.management.ThreadInfo info : mx.getThreadInfo(mx.getAllThreadIds())) {
+            if (info != null && info.getThreadName().contains(appId)) {
+                long cpu = mx.getThreadCpuTime(info.getThreadId());
+                nanos += Math.max(cpu, 0);
+            }
+        }
+        return nanos / 1e9;
     }
 
     /** The 1-minute load average of the machine (other processes share it: the figures say how much). */
@@ -404,7 +423,7 @@ public final class BenchMain {
             if (failed.get() > 0) {
                 throw new IllegalStateException(failed.get() + " records could not be produced");
             }
-            return new Phase("producer", count.get(), seconds, count.get() / seconds, 0);
+            return new Phase("producer", count.get(), seconds, count.get() / seconds, 0, Double.NaN);
         }
     }
 
@@ -443,7 +462,8 @@ public final class BenchMain {
             streams.start();
             double seconds = awaitNoLag(base, appId, List.of(names.of(Topics.SERVICE_PINGS)), streams::state, started,
                     lag -> { });
-            return new Phase("baseline", inputs, seconds, inputs / seconds, toRunning(started, running[0]));
+            return new Phase("baseline", inputs, seconds, inputs / seconds, toRunning(started, running[0]),
+                    appCpuSeconds(appId));
         } finally {
             StreamsTestSettings.closeAndLeaveGroup(streams);
         }
@@ -482,7 +502,8 @@ public final class BenchMain {
             // before close: what the running engine holds once it has caught up
             costs[0] = new Costs(Costs.rocksDbBytes(app.streams()), half[0], Costs.stateKeys(app.streams()), half[1],
                     heapAfterGcMiB(), heapBefore, changelogBytes(base, appId), inputs);
-            return new Phase("engine", inputs, seconds, inputs / seconds, toRunning(started, running[0]));
+            return new Phase("engine", inputs, seconds, inputs / seconds, toRunning(started, running[0]),
+                    appCpuSeconds(appId));
         }
     }
 
@@ -704,6 +725,10 @@ public final class BenchMain {
             // the rate once the instance is RUNNING (startup, topic creation and the first rebalance left out)
             m.put("recordsPerSecondAfterRunning", round(p.records() / (p.seconds() - p.secondsToRunning()), 1));
         }
+        if (!Double.isNaN(p.cpuSeconds())) {
+            m.put("appCpuSeconds", round(p.cpuSeconds(), 3));
+            m.put("appCpuMicrosPerRecord", round(p.cpuSeconds() * 1e6 / p.records(), 2));
+        }
         return m;
     }
 
@@ -728,8 +753,8 @@ public final class BenchMain {
                         + "commit interval %s ms, exactly-once v2, %s%n%n",
                 params.get("services"), params.get("probes"), params.get("intervalSeconds"), params.get("durationSeconds"),
                 params.get("partitions"), params.get("commitIntervalMs"), params.get("broker")));
-        sb.append("| phase | input records | seconds | records/s | s to RUNNING | records/s after RUNNING | load avg (1 min) at end |\n"
-                + "|---|---:|---:|---:|---:|---:|---:|\n");
+        sb.append("| phase | input records | seconds | records/s | s to RUNNING | records/s after RUNNING | app CPU µs/record"
+                + " | load avg (1 min) at end |\n|---|---:|---:|---:|---:|---:|---:|---:|\n");
         for (String name : List.of("producer", "baseline", "engine")) {
             Map<String, Object> ph = (Map<String, Object>) r.get(name);
             String label = switch (name) {
@@ -737,11 +762,11 @@ public final class BenchMain {
                 case "baseline" -> "B: pass-through Streams app (mean of a run before and one after E)";
                 default -> "E: correlation engine";
             };
-            sb.append(String.format(Locale.ROOT, "| %s | %s | %.3f | %.0f | %s | %s | %s |%n", label, ph.get("records"),
+            sb.append(String.format(Locale.ROOT, "| %s | %s | %.3f | %.0f | %s | %s | %s | %s |%n", label, ph.get("records"),
                     ((Number) ph.get("seconds")).doubleValue(), ((Number) ph.get("recordsPerSecond")).doubleValue(),
                     ph.getOrDefault("secondsToRunning", "-"), ph.containsKey("recordsPerSecondAfterRunning")
                             ? String.format(Locale.ROOT, "%.0f", ((Number) ph.get("recordsPerSecondAfterRunning")).doubleValue()) : "-",
-                    ph.get("loadAverage1mAtEnd")));
+                    ph.getOrDefault("appCpuMicrosPerRecord", "-"), ph.get("loadAverage1mAtEnd")));
         }
         sb.append(String.format(Locale.ROOT, "%nE/B = %.2f%n", ((Number) r.get("ratioEngineToBaseline")).doubleValue()));
         List<Map<String, Object>> curve = (List<Map<String, Object>>) r.get("curve");

@@ -64,6 +64,10 @@ public final class ConfigLoader {
         p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, Topics.DEAD_LETTER);
         p.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, "true");
         p.put(StreamsConfig.TOPOLOGY_OPTIMIZATION_CONFIG, StreamsConfig.OPTIMIZE);
+        // Kafka Streams checks the internal topics it created once per retry backoff, and one more was ready at each
+        // check: with the default 100 ms a first start (and every replay, which has its own internal topics) spent
+        // 2.7 s there. The clients back off exponentially from this base (retry.backoff.max.ms), as before
+        p.put(StreamsConfig.RETRY_BACKOFF_MS_CONFIG, "10");
         // RocksDB's native memory bounded for the whole instance (docs/PERFORMANCE.md)
         p.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedMemoryRocksDBConfig.class.getName());
         return p;

@@ -19,6 +19,7 @@ import dev.correlator.errors.DeadLetterMetrics;
 import dev.correlator.topics.CorrelatorSerdes;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.Cancellable;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -58,6 +59,8 @@ public final class ServiceProcessor implements Processor<String, ServiceInput, S
     private long nextWindowFinal = Long.MIN_VALUE;
     /** final windows may be left to judge (more than {@link #MAX_JUDGED_PER_CALL} were due; unknown after a restart) */
     private boolean backlog = true;
+    /** the wall-clock punctuator that works off a backlog; scheduled only while there is one */
+    private Cancellable backlogPunctuator;
 
     /**
      * Buckets judged per call at most. A watermark at the end of a finite input (or a long gap) makes every open
@@ -82,10 +85,10 @@ public final class ServiceProcessor implements Processor<String, ServiceInput, S
             @Override
             public Set<StoreBuilder<?>> stores() {
                 return Set.of(
-                        // cached: every ping reads and writes its bucket; the cache serves the reads and folds
-                        // the writes of a commit interval into one RocksDB and changelog write per bucket
-                        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(BUCKETS_STORE), Serdes.String(),
-                                serdes.value(PingBucket.class)).withCachingEnabled(),
+                        // every ping reads and writes its bucket: the buckets of open windows are held as objects
+                        // and each changed one is written to RocksDB and the changelog once per commit
+                        WriteBackKeyValueStore.builder(Stores.keyValueStoreBuilder(
+                                Stores.persistentKeyValueStore(BUCKETS_STORE), Serdes.String(), serdes.value(PingBucket.class))),
                         Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DETECTOR_STORE), Serdes.String(),
                                 serdes.value(DetectorState.class)));
             }
@@ -98,12 +101,22 @@ public final class ServiceProcessor implements Processor<String, ServiceInput, S
         this.buckets = context.getStateStore(BUCKETS_STORE);
         this.detector = context.getStateStore(DETECTOR_STORE);
         context.schedule(settings.pingWindow(), PunctuationType.STREAM_TIME, this::judgeClosedWindows);
-        // a backlog of final windows is worked off between commits even when no record comes any more
-        context.schedule(Duration.ofMillis(100), PunctuationType.WALL_CLOCK_TIME, wallClock -> {
-            if (backlog) {
-                judgeClosedWindows(context.currentStreamTimeMs());
-            }
-        });
+        scheduleBacklogPunctuator();
+    }
+
+    /**
+     * A backlog of final windows is worked off between commits even when no record comes any more, by a
+     * wall-clock punctuator that runs only while there is a backlog: each punctuation halves the records a
+     * stream thread processes per task and loop, so one firing all the time costs throughput.
+     */
+    private void scheduleBacklogPunctuator() {
+        if (backlog && backlogPunctuator == null) {
+            backlogPunctuator = context.schedule(Duration.ofMillis(100), PunctuationType.WALL_CLOCK_TIME,
+                    wallClock -> judgeClosedWindows(context.currentStreamTimeMs()));
+        } else if (!backlog && backlogPunctuator != null) {
+            backlogPunctuator.cancel();
+            backlogPunctuator = null;
+        }
     }
 
     @Override
@@ -171,6 +184,7 @@ public final class ServiceProcessor implements Processor<String, ServiceInput, S
             buckets.delete(kv.key);
         }
         nextWindowFinal = Math.floorDiv(lastClosedStart, window) * window + 2 * window + settings.grace().toMillis();
+        scheduleBacklogPunctuator();
     }
 
     private void judge(String service, long windowStart, PingBucket bucket) {
