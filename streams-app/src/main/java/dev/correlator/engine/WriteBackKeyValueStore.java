@@ -1,10 +1,8 @@
 package dev.correlator.engine;
 
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.NavigableMap;
 import java.util.NoSuchElementException;
 import java.util.Set;
 import java.util.TreeMap;
@@ -108,38 +106,29 @@ public final class WriteBackKeyValueStore<V> extends WrappedStateStore<KeyValueS
     @Override
     public KeyValueIterator<String, V> range(String from, String to) {
         load();
-        if (from != null && to != null && from.compareTo(to) > 0) {
-            return iterator(Map.of());
-        }
-        return iterator(sub(from, to));
+        return new Stepper(from, to, false);
     }
 
     @Override
     public KeyValueIterator<String, V> reverseRange(String from, String to) {
         load();
-        if (from != null && to != null && from.compareTo(to) > 0) {
-            return iterator(Map.of());
-        }
-        return iterator(sub(from, to).descendingMap());
+        return new Stepper(from, to, true);
     }
 
     @Override
     public KeyValueIterator<String, V> all() {
-        load();
-        return iterator(entries);
+        return range(null, null);
     }
 
     @Override
     public KeyValueIterator<String, V> reverseAll() {
-        load();
-        return iterator(entries.descendingMap());
+        return reverseRange(null, null);
     }
 
     @Override
     public <PS extends Serializer<P>, P> KeyValueIterator<String, V> prefixScan(P prefix, PS prefixKeySerializer) {
-        load();
         String start = String.valueOf(prefix);
-        return iterator(entries.subMap(start, true, start + Character.MAX_VALUE, true));
+        return range(start, start + Character.MAX_VALUE);
     }
 
     @Override
@@ -195,48 +184,56 @@ public final class WriteBackKeyValueStore<V> extends WrappedStateStore<KeyValueS
         loaded = true;
     }
 
-    private NavigableMap<String, V> sub(String from, String to) {
-        if (from == null && to == null) {
-            return entries;
+    /**
+     * Walks the entries from key to next key (a lookup per step, no copy), so callers may put and delete while they
+     * iterate, as Kafka's stores allow; an entry changed ahead of the walk is seen as it is when reached.
+     */
+    private final class Stepper implements KeyValueIterator<String, V> {
+        private final String from;
+        private final String to;
+        private final boolean reverse;
+        private Map.Entry<String, V> next;
+
+        Stepper(String from, String to, boolean reverse) {
+            this.from = from;
+            this.to = to;
+            this.reverse = reverse;
+            boolean empty = from != null && to != null && from.compareTo(to) > 0;
+            next = empty ? null : reverse
+                    ? within(to == null ? entries.lastEntry() : entries.floorEntry(to))
+                    : within(from == null ? entries.firstEntry() : entries.ceilingEntry(from));
         }
-        if (from == null) {
-            return entries.headMap(to, true);
+
+        private Map.Entry<String, V> within(Map.Entry<String, V> e) {
+            if (e == null || from != null && e.getKey().compareTo(from) < 0 || to != null && e.getKey().compareTo(to) > 0) {
+                return null;
+            }
+            return e;
         }
-        if (to == null) {
-            return entries.tailMap(from, true);
+
+        @Override
+        public boolean hasNext() {
+            return next != null;
         }
-        return entries.subMap(from, true, to, true);
-    }
 
-    /** Iterates over a copy: callers may change the store while they iterate, as they may with Kafka's stores. */
-    private static <V> KeyValueIterator<String, V> iterator(Map<String, V> view) {
-        List<KeyValue<String, V>> copy = new ArrayList<>(view.size());
-        view.forEach((k, v) -> copy.add(KeyValue.pair(k, v)));
-        return new KeyValueIterator<>() {
-            private int next;
-
-            @Override
-            public boolean hasNext() {
-                return next < copy.size();
+        @Override
+        public KeyValue<String, V> next() {
+            if (next == null) {
+                throw new NoSuchElementException();
             }
+            KeyValue<String, V> current = KeyValue.pair(next.getKey(), next.getValue());
+            next = within(reverse ? entries.lowerEntry(current.key) : entries.higherEntry(current.key));
+            return current;
+        }
 
-            @Override
-            public KeyValue<String, V> next() {
-                if (next >= copy.size()) {
-                    throw new NoSuchElementException();
-                }
-                return copy.get(next++);
-            }
+        @Override
+        public String peekNextKey() {
+            return next == null ? null : next.getKey();
+        }
 
-            @Override
-            public String peekNextKey() {
-                return next < copy.size() ? copy.get(next).key : null;
-            }
-
-            @Override
-            public void close() {
-            }
-        };
+        @Override
+        public void close() {
+        }
     }
 
     private record Builder<V>(StoreBuilder<KeyValueStore<String, V>> inner) implements StoreBuilder<KeyValueStore<String, V>> {
