@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -72,6 +73,7 @@ public final class CoTenantInference implements Processor<String, PlacementInput
     private KeyValueStore<String, MemberHistory> members;
     private KeyValueStore<String, Long> counts;
     private KeyValueStore<String, OutageFacts> outages;
+    private PlacementOutageIndex index;
     private KeyValueStore<String, CauseState> causes;
 
     CoTenantInference(EngineSettings settings) {
@@ -107,6 +109,7 @@ public final class CoTenantInference implements Processor<String, PlacementInput
         this.members = context.getStateStore(MEMBERS_STORE);
         this.counts = context.getStateStore(COUNTS_STORE);
         this.outages = context.getStateStore(OUTAGES_STORE);
+        this.index = new PlacementOutageIndex(outages);
         this.causes = context.getStateStore(CAUSES_STORE);
         context.schedule(Duration.ofHours(1), PunctuationType.STREAM_TIME, this::prune);
     }
@@ -124,7 +127,7 @@ public final class CoTenantInference implements Processor<String, PlacementInput
 
     private void onOutage(String placement, OutageFacts facts, long ts) {
         Outage o = facts.getOutage();
-        outages.put(Keys.join(placement, Keys.time(o.getStart()), o.getOutageId()), facts);
+        index.put(placement, Keys.join(placement, Keys.time(o.getStart()), o.getOutageId()), facts);
         // the groups this outage can be in, or whose healthy count it can change (it is down there)
         long start = o.getStart().toEpochMilli();
         regroup(placement, start - window(), start + settings.correlation().lookBack().toMillis(), ts);
@@ -204,40 +207,33 @@ public final class CoTenantInference implements Processor<String, PlacementInput
         long window = window();
         from = Math.max(0, from);
         // back to the start of the chain: a gap longer than the window always opens a group
+        NavigableMap<String, PlacementOutageIndex.Entry> placed = index.of(placement);
         long chainStart = from;
-        try (KeyValueIterator<String, OutageFacts> it = outages.reverseRange(Keys.join(placement, Keys.time(0)),
-                Keys.join(placement, Keys.time(from), END))) {
-            long previous = from;
-            while (it.hasNext()) {
-                long start = it.next().value.getOutage().getStart().toEpochMilli();
-                if (previous - start > window) {
-                    break;
-                }
-                chainStart = start;
-                previous = start;
+        long previousStart = from;
+        for (PlacementOutageIndex.Entry e : placed.headMap(Keys.join(placement, Keys.time(from), END), true)
+                .descendingMap().values()) {
+            if (previousStart - e.start() > window) {
+                break;
             }
+            chainStart = e.start();
+            previousStart = e.start();
         }
-        List<OutageFacts> chain = new ArrayList<>();
-        try (KeyValueIterator<String, OutageFacts> it = outages.range(Keys.join(placement, Keys.time(chainStart)),
-                Keys.join(placement, END))) {
-            long previous = chainStart;
-            while (it.hasNext()) {
-                OutageFacts facts = it.next().value;
-                long start = facts.getOutage().getStart().toEpochMilli();
-                if (start > to && start - previous > window) {
-                    break;
-                }
-                chain.add(facts);
-                previous = start;
+        List<PlacementOutageIndex.Entry> chain = new ArrayList<>();
+        previousStart = chainStart;
+        for (PlacementOutageIndex.Entry e : placed.tailMap(Keys.join(placement, Keys.time(chainStart)), true).values()) {
+            if (e.start() > to && e.start() - previousStart > window) {
+                break;
             }
+            chain.add(e);
+            previousStart = e.start();
         }
         long scannedUntil = chain.isEmpty() ? to : Math.max(to, last(chain));
         Map<String, CauseState> inferred = new TreeMap<>();
         int i = 0;
         while (i < chain.size()) {
-            long anchor = chain.get(i).getOutage().getStart().toEpochMilli();
-            List<OutageFacts> group = new ArrayList<>();
-            while (i < chain.size() && chain.get(i).getOutage().getStart().toEpochMilli() <= anchor + window) {
+            long anchor = chain.get(i).start();
+            List<PlacementOutageIndex.Entry> group = new ArrayList<>();
+            while (i < chain.size() && chain.get(i).start() <= anchor + window) {
                 group.add(chain.get(i++));
             }
             CauseState cause = judgeGroup(placement, anchor, group);
@@ -268,20 +264,20 @@ public final class CoTenantInference implements Processor<String, PlacementInput
         });
     }
 
-    private static long last(List<OutageFacts> chain) {
-        return chain.get(chain.size() - 1).getOutage().getStart().toEpochMilli();
+    private static long last(List<PlacementOutageIndex.Entry> chain) {
+        return chain.get(chain.size() - 1).start();
     }
 
     /** The inferred cause of one group, or null when the group does not make one. */
-    private CauseState judgeGroup(String placement, long anchor, List<OutageFacts> group) {
+    private CauseState judgeGroup(String placement, long anchor, List<PlacementOutageIndex.Entry> group) {
         Set<String> down = new TreeSet<>();
         List<String> outageIds = new ArrayList<>();
         Instant end = null;
         boolean allClosed = true;
-        for (OutageFacts f : group) {
-            down.add(f.getOutage().getService());
-            outageIds.add(f.getOutage().getOutageId());
-            Instant e = f.getOutage().getEnd();
+        for (PlacementOutageIndex.Entry f : group) {
+            down.add(f.service());
+            outageIds.add(f.outageId());
+            Instant e = f.end();
             if (e == null) {
                 allClosed = false;
             } else if (end == null || e.isAfter(end)) {
@@ -318,14 +314,11 @@ public final class CoTenantInference implements Processor<String, PlacementInput
         long window = window();
         Set<String> unavailable = new HashSet<>(down);
         long from = Math.max(0, anchor - settings.correlation().lookBack().toMillis());
-        try (KeyValueIterator<String, OutageFacts> it = outages.range(Keys.join(placement, Keys.time(from)),
-                Keys.join(placement, Keys.time(anchor + window), END))) {
-            it.forEachRemaining(kv -> {
-                Instant end = kv.value.getOutage().getEnd();
-                if (end == null || end.toEpochMilli() >= anchor) {
-                    unavailable.add(kv.value.getOutage().getService());
-                }
-            });
+        for (PlacementOutageIndex.Entry e : index.of(placement).subMap(Keys.join(placement, Keys.time(from)), true,
+                Keys.join(placement, Keys.time(anchor + window), END), true).values()) {
+            if (e.end() == null || e.end().toEpochMilli() >= anchor) {
+                unavailable.add(e.service());
+            }
         }
         long hostedThen = countAsOf(placement, anchor);
         long unavailableHosted = unavailable.stream().filter(s -> hostedAt(placement, s, anchor)).count();
@@ -339,7 +332,10 @@ public final class CoTenantInference implements Processor<String, PlacementInput
     /** Forgets closed outages and ended inferred causes older than the outage retention. */
     private void prune(long streamTime) {
         Instant horizon = Instant.ofEpochMilli(streamTime).minus(settings.outageRetention());
-        StorePruning.deleteWhere(outages, facts -> StorePruning.endedBefore(facts.getOutage().getEnd(), horizon));
+        if (!StorePruning.deleteWhere(outages, facts -> StorePruning.endedBefore(facts.getOutage().getEnd(), horizon))
+                .isEmpty()) {
+            index.forget();
+        }
         StorePruning.deleteWhere(causes, cause -> StorePruning.endedBefore(cause.getEnd(), horizon));
     }
 }
