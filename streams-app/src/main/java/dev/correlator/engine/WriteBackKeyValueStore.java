@@ -45,6 +45,12 @@ public final class WriteBackKeyValueStore<V> extends WrappedStateStore<KeyValueS
     /** keys put or deleted since the last flush, in the order they first changed (written in that order) */
     private final Set<String> changed = new LinkedHashSet<>();
     private boolean loaded;
+    /**
+     * The stream thread that writes this store (set by its first write). Any other thread (an interactive query
+     * through {@code KafkaStreams#store}) reads the wrapped store, which is safe to read concurrently and holds
+     * what the last commit wrote; the maps here are the owner's alone.
+     */
+    private volatile Thread owner;
 
     WriteBackKeyValueStore(KeyValueStore<String, V> wrapped) {
         super(wrapped);
@@ -66,12 +72,12 @@ public final class WriteBackKeyValueStore<V> extends WrappedStateStore<KeyValueS
 
     @Override
     public void put(String key, V value) {
-        load();
         if (value == null) {
-            entries.remove(key);
-        } else {
-            entries.put(key, value);
+            delete(key);
+            return;
         }
+        write();
+        entries.put(key, value);
         changed.add(key);
     }
 
@@ -91,26 +97,37 @@ public final class WriteBackKeyValueStore<V> extends WrappedStateStore<KeyValueS
 
     @Override
     public V delete(String key) {
-        load();
+        write();
         V old = entries.remove(key);
-        changed.add(key);
+        if (old != null) {
+            changed.add(key); // absent here is absent in the wrapped store too, or already deleted since the flush
+        }
         return old;
     }
 
     @Override
     public V get(String key) {
+        if (!owned()) {
+            return wrapped().get(key);
+        }
         load();
         return entries.get(key);
     }
 
     @Override
     public KeyValueIterator<String, V> range(String from, String to) {
+        if (!owned()) {
+            return wrapped().range(from, to);
+        }
         load();
         return new Stepper(from, to, false);
     }
 
     @Override
     public KeyValueIterator<String, V> reverseRange(String from, String to) {
+        if (!owned()) {
+            return wrapped().reverseRange(from, to);
+        }
         load();
         return new Stepper(from, to, true);
     }
@@ -133,6 +150,9 @@ public final class WriteBackKeyValueStore<V> extends WrappedStateStore<KeyValueS
 
     @Override
     public long approximateNumEntries() {
+        if (!owned()) {
+            return wrapped().approximateNumEntries();
+        }
         load();
         return entries.size();
     }
@@ -172,6 +192,23 @@ public final class WriteBackKeyValueStore<V> extends WrappedStateStore<KeyValueS
         entries.clear();
         changed.clear();
         loaded = false;
+        owner = null;
+    }
+
+    private boolean owned() {
+        return owner == Thread.currentThread();
+    }
+
+    /** Before a write: the writing thread owns the maps from now on (another thread writing is a bug). */
+    private void write() {
+        Thread current = Thread.currentThread();
+        if (owner == null) {
+            owner = current;
+        } else if (owner != current) {
+            throw new IllegalStateException("store " + name() + " written by " + current.getName() + ", owned by "
+                    + owner.getName());
+        }
+        load();
     }
 
     private void load() {

@@ -79,6 +79,29 @@ class WriteBackKeyValueStoreTest {
     }
 
     @Test
+    void anotherThreadReadsWhatTheLastCommitWroteAndCannotWrite() throws Exception {
+        WriteBackKeyValueStore<Long> store = store();
+        store.put("a", 1L);
+        store.flushCache();
+        store.put("a", 2L);
+        store.put("b", 1L);
+        List<Object> seen = new ArrayList<>();
+        Thread query = new Thread(() -> {
+            seen.add(store.get("a"));
+            seen.add(contents(store.all()).size());
+            try {
+                store.put("c", 1L);
+            } catch (IllegalStateException e) {
+                seen.add("refused");
+            }
+        });
+        query.start();
+        query.join();
+        assertThat(seen).containsExactly(1L, 1, "refused");
+        assertThat(store.get("a")).isEqualTo(2L);
+    }
+
+    @Test
     void rangesAreInKeyOrderAndMayBeChangedWhileIterating() {
         WriteBackKeyValueStore<Long> store = store();
         for (String key : List.of("t2|x", "t1|b", "t1|a", "t3|a", "t10|a")) {
