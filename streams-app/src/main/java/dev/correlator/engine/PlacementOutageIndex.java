@@ -19,8 +19,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * <p>Why: each outage regroups its placement's chain and counts the co-tenants that stayed up, two scans of the
  * placement's outages; read from RocksDB every scan deserialized every outage again, O(n²) for a group of n (the
  * largest cost at 100k services). A placement is read from the store once, when first used by this task; the
- * processor that owns the index is the only writer of the store, and Kafka Streams makes a new processor (so a new
- * index) whenever the task's state is restored or rolled back.
+ * processor that owns the index is the only writer of the store, and it makes a new index in {@code init}, which
+ * Kafka Streams runs whenever it (re)starts the task's processing, after a restore or a rollback.
  */
 final class PlacementOutageIndex {
 

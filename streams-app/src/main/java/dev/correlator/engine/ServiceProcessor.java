@@ -100,6 +100,10 @@ public final class ServiceProcessor implements Processor<String, ServiceInput, S
         this.context = context;
         this.buckets = context.getStateStore(BUCKETS_STORE);
         this.detector = context.getStateStore(DETECTOR_STORE);
+        // Kafka Streams runs init again on this instance when it revives the task (after a rollback): start afresh
+        nextWindowFinal = Long.MIN_VALUE;
+        backlog = true;
+        backlogPunctuator = null;
         context.schedule(settings.pingWindow(), PunctuationType.STREAM_TIME, this::judgeClosedWindows);
         scheduleBacklogPunctuator();
     }

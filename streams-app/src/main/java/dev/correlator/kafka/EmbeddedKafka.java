@@ -488,9 +488,13 @@ public final class EmbeddedKafka implements AutoCloseable {
         p.put("num.network.threads", "2");
         p.put("background.threads", "2");
         p.put("num.recovery.threads.per.data.dir", "1");
-        // no time-based retention: scenarios and replays carry event times of 2021, and the first retention check
-        // (30 s after the start, then every 5 min) would delete them as older than 7 days, under a running test
-        p.put("log.retention.ms", "-1");
+        // exactly-once apps start their next transaction as soon as the last commit returns, while the broker still
+        // writes its markers; a partition joining the new transaction then waits on the broker, which retries for
+        // at most 100 ms by default before answering CONCURRENT_TRANSACTIONS. On a busy machine the markers take
+        // longer, and the client's retries (exponential backoff, the batches in flight behind refused as out of
+        // order) stalled whole commits for seconds (docs/PERFORMANCE.md): let the broker wait up to 5 s instead
+        p.put("add.partitions.to.txn.retry.backoff.max.ms", "5000");
+        p.put("add.partitions.to.txn.retry.backoff.ms", "5");
         p.putAll(extraProperties);
         return p;
     }
