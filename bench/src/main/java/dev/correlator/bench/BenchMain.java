@@ -143,9 +143,8 @@ public final class BenchMain {
         }
     }
 
-    /** One measured phase. */
     /**
-     * One phase's figures. {@code cpuSeconds}: CPU time of the app's own threads (stream threads, their producers'
+     * One measured phase. {@code cpuSeconds}: CPU time of the app's own threads (stream threads, their producers'
      * I/O threads, state updater), NaN for the producer phase; unlike the rate it hardly moves with the load that
      * other processes put on the machine, so it tells a change in the engine's cost from a noisy run.
      */
