@@ -147,12 +147,19 @@ public final class CorrelatorTopology {
                 .repartition(repartitioned(serdes, CauseInput.class, "cause-inputs-by-provider"))
                 .process(CauseBuilder.supplier(serdes), Named.as("cause-builder"));
 
-        // per scope: the interval join and the claims; per pair: revisions
-        KStream<String, CorrelationRecord> correlations = outageScopes
+        // per scope: the interval join and the claims; per pair: revisions. One repartition topic per producing
+        // stage, merged after the sources: merging before one topic would make the enricher, the cause builder and
+        // inference one sub-topology (merge joins its parents'), whose tasks read all their inputs and wait on each
+        // other's partitions. scope-events keeps the enricher's outages and claims, so a running deployment
+        // upgrades without a reset
+        KStream<String, ScopeEvent> enrichedScopes = outageScopes
                 .merge(claimScopes, Named.as("outage-and-claim-scopes"))
-                .merge(causeScopes, Named.as("scope-inputs"))
-                .merge(inferredScopes, Named.as("scope-inputs-with-inferred"))
-                .repartition(repartitioned(serdes, ScopeEvent.class, "scope-events"))
+                .repartition(repartitioned(serdes, ScopeEvent.class, "scope-events"));
+        KStream<String, CorrelationRecord> correlations = enrichedScopes
+                .merge(causeScopes.repartition(repartitioned(serdes, ScopeEvent.class, "cause-scope-events")),
+                        Named.as("scope-inputs"))
+                .merge(inferredScopes.repartition(repartitioned(serdes, ScopeEvent.class, "inferred-scope-events")),
+                        Named.as("scope-inputs-with-inferred"))
                 .process(Correlator.supplier(settings, serdes), Named.as("correlator"))
                 .repartition(repartitioned(serdes, PairDraft.class, "pair-drafts"))
                 .process(RevisionProcessor.supplier(serdes), Named.as("revisions"));
@@ -164,10 +171,12 @@ public final class CorrelatorTopology {
                 .map((pair, record) -> KeyValue.pair(Keys.outageOfPair(pair), AttributionInput.newBuilder()
                         .setCauseId(pair.substring(pair.indexOf(Keys.SEP) + 1)).setCorrelation(record).build()),
                         Named.as("verdicts-by-outage"));
+        // (attribution-inputs keeps the outages, as scope-events does above)
         outages.map((service, facts) -> KeyValue.pair(facts.getOutage().getOutageId(),
                         AttributionInput.newBuilder().setOutage(facts).build()), Named.as("outages-for-attribution"))
-                .merge(verdictsByOutage, Named.as("attribution-inputs-merged"))
                 .repartition(repartitioned(serdes, AttributionInput.class, "attribution-inputs"))
+                .merge(verdictsByOutage.repartition(repartitioned(serdes, AttributionInput.class, "attribution-verdicts")),
+                        Named.as("attribution-inputs-merged"))
                 .process(AttributionProcessor.supplier(serdes), Named.as("attribution"))
                 .to(names.of(Topics.OUTAGE_ATTRIBUTIONS), produced(serdes, Topics.OUTAGE_ATTRIBUTIONS, "outage-attributions-sink"));
 
