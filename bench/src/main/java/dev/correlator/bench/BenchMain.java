@@ -149,10 +149,11 @@ public final class BenchMain {
      * other processes put on the machine, so it tells a change in the engine's cost from a noisy run.
      */
     public record Phase(String name, long records, double seconds, double recordsPerSecond, double secondsToRunning,
-                        double cpuSeconds, double loadAverage) {
+                        double cpuSeconds, CpuClock processCpu, double loadAverage) {
 
-        Phase(String name, long records, double seconds, double recordsPerSecond, double secondsToRunning, double cpuSeconds) {
-            this(name, records, seconds, recordsPerSecond, secondsToRunning, cpuSeconds, systemLoad());
+        Phase(String name, long records, double seconds, double recordsPerSecond, double secondsToRunning, double cpuSeconds,
+              CpuClock processCpu) {
+            this(name, records, seconds, recordsPerSecond, secondsToRunning, cpuSeconds, processCpu, systemLoad());
         }
 
         /** B run before and after E, as one: the machine's load drifts, the mean of both brackets E. */
@@ -160,7 +161,32 @@ public final class BenchMain {
             double seconds = (before.seconds() + after.seconds()) / 2;
             return new Phase(before.name(), before.records(), seconds, before.records() / seconds,
                     (before.secondsToRunning() + after.secondsToRunning()) / 2, (before.cpuSeconds() + after.cpuSeconds()) / 2,
+                    new CpuClock((before.processCpu().jvm() + after.processCpu().jvm()) / 2,
+                            (before.processCpu().broker() + after.processCpu().broker()) / 2, Map.of(), Map.of()),
                     (before.loadAverage() + after.loadAverage()) / 2);
+        }
+    }
+
+    /**
+     * CPU seconds of the benchmark's JVM as a whole (the app's threads, and what thread CPU leaves out: garbage
+     * collection, the JIT compiler, RocksDB's native flush and compaction threads) and of the broker's child JVM
+     * (NaN when the broker runs in process), each also by thread name (Linux only, see {@link ThreadCpu}); as a
+     * difference over a phase, where the phase's CPU went on the machine.
+     */
+    public record CpuClock(double jvm, double broker, Map<String, Double> jvmThreads, Map<String, Double> brokerThreads) {
+
+        static CpuClock now(ProcessHandle broker) {
+            double jvm = ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                    .getOperatingSystemMXBean()).getProcessCpuTime() / 1e9;
+            double brokerSeconds = broker == null ? Double.NaN : broker.info().totalCpuDuration()
+                    .map(d -> d.toNanos() / 1e9).orElse(Double.NaN);
+            return new CpuClock(jvm, brokerSeconds, ThreadCpu.snapshot(ProcessHandle.current().pid()),
+                    broker == null ? Map.of() : ThreadCpu.snapshot(broker.pid()));
+        }
+
+        CpuClock since(CpuClock start) {
+            return new CpuClock(jvm - start.jvm(), broker - start.broker(), ThreadCpu.since(start.jvmThreads(), jvmThreads),
+                    ThreadCpu.since(start.brokerThreads(), brokerThreads));
         }
     }
 
@@ -220,6 +246,8 @@ public final class BenchMain {
 
     private final Options options;
     private final PrintStream log;
+    /** The broker's child JVM, for its CPU time; null when the broker runs in this JVM. */
+    private ProcessHandle brokerProcess;
 
     public BenchMain(Options options, PrintStream log) {
         this.options = options;
@@ -249,6 +277,7 @@ public final class BenchMain {
             String bootstrap;
             if (options.childJvmBroker()) {
                 child = builder.childJvmOptions("-Xmx1g").startInChildJvm();
+                brokerProcess = ProcessHandle.of(child.pid()).orElse(null);
                 bootstrap = child.bootstrapServers();
             } else {
                 inProcess = builder.start();
@@ -389,6 +418,7 @@ public final class BenchMain {
         AtomicLong failed = new AtomicLong();
         long last;
         long started = System.nanoTime();
+        CpuClock cpuStart = CpuClock.now(brokerProcess);
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer())) {
             long[] maxTs = {0};
             gen.forEach(false, g -> {
@@ -406,6 +436,7 @@ public final class BenchMain {
             producer.flush();
             last = maxTs[0];
             double seconds = (System.nanoTime() - started) / 1e9;
+            CpuClock cpuEnd = CpuClock.now(brokerProcess);
             // one watermark per partition of each stream input: stream time passes every window, all of them close
             long watermark = last + Duration.ofDays(1).toMillis();
             for (TopicSpec<?> topic : Topics.INPUTS) {
@@ -422,7 +453,7 @@ public final class BenchMain {
             if (failed.get() > 0) {
                 throw new IllegalStateException(failed.get() + " records could not be produced");
             }
-            return new Phase("producer", count.get(), seconds, count.get() / seconds, 0, Double.NaN);
+            return new Phase("producer", count.get(), seconds, count.get() / seconds, 0, Double.NaN, cpuEnd.since(cpuStart));
         }
     }
 
@@ -457,12 +488,13 @@ public final class BenchMain {
             }
         });
         long started = System.nanoTime();
+        CpuClock cpuStart = CpuClock.now(brokerProcess);
         try {
             streams.start();
             double seconds = awaitNoLag(base, appId, List.of(names.of(Topics.SERVICE_PINGS)), streams::state, started,
                     lag -> { });
             return new Phase("baseline", inputs, seconds, inputs / seconds, toRunning(started, running[0]),
-                    appCpuSeconds(appId));
+                    appCpuSeconds(appId), CpuClock.now(brokerProcess).since(cpuStart));
         } finally {
             StreamsTestSettings.closeAndLeaveGroup(streams);
         }
@@ -477,6 +509,7 @@ public final class BenchMain {
         long[] running = {0};
         double heapBefore = heapAfterGcMiB();
         long started = System.nanoTime();
+        CpuClock cpuStart = CpuClock.now(brokerProcess);
         try (CorrelatorApp app = new CorrelatorApp(props)) {
             app.start();
             Thread watcher = new Thread(() -> {
@@ -497,12 +530,13 @@ public final class BenchMain {
                     half[1] = Costs.stateKeys(app.streams());
                 }
             });
+            CpuClock cpu = CpuClock.now(brokerProcess).since(cpuStart); // before the costs below (they run GCs)
+            double appCpu = appCpuSeconds(appId);
             watcher.join(1000);
             // before close: what the running engine holds once it has caught up
             costs[0] = new Costs(Costs.rocksDbBytes(app.streams()), half[0], Costs.stateKeys(app.streams()), half[1],
                     heapAfterGcMiB(), heapBefore, changelogBytes(base, appId), inputs);
-            return new Phase("engine", inputs, seconds, inputs / seconds, toRunning(started, running[0]),
-                    appCpuSeconds(appId));
+            return new Phase("engine", inputs, seconds, inputs / seconds, toRunning(started, running[0]), appCpu, cpu);
         }
     }
 
@@ -728,6 +762,18 @@ public final class BenchMain {
             m.put("appCpuSeconds", round(p.cpuSeconds(), 3));
             m.put("appCpuMicrosPerRecord", round(p.cpuSeconds() * 1e6 / p.records(), 2));
         }
+        m.put("jvmCpuSeconds", round(p.processCpu().jvm(), 3));
+        m.put("jvmCpuMicrosPerRecord", round(p.processCpu().jvm() * 1e6 / p.records(), 2));
+        if (!Double.isNaN(p.processCpu().broker())) {
+            m.put("brokerCpuSeconds", round(p.processCpu().broker(), 3));
+            m.put("brokerCpuMicrosPerRecord", round(p.processCpu().broker() * 1e6 / p.records(), 2));
+        }
+        if (!p.processCpu().jvmThreads().isEmpty()) {
+            m.put("jvmCpuSecondsByThread", p.processCpu().jvmThreads());
+        }
+        if (!p.processCpu().brokerThreads().isEmpty()) {
+            m.put("brokerCpuSecondsByThread", p.processCpu().brokerThreads());
+        }
         return m;
     }
 
@@ -753,7 +799,8 @@ public final class BenchMain {
                 params.get("services"), params.get("probes"), params.get("intervalSeconds"), params.get("durationSeconds"),
                 params.get("partitions"), params.get("commitIntervalMs"), params.get("broker")));
         sb.append("| phase | input records | seconds | records/s | s to RUNNING | records/s after RUNNING | app CPU µs/record"
-                + " | load avg (1 min) at end |\n|---|---:|---:|---:|---:|---:|---:|---:|\n");
+                + " | JVM CPU µs/record | broker CPU µs/record | load avg (1 min) at end |\n"
+                + "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (String name : List.of("producer", "baseline", "engine")) {
             Map<String, Object> ph = (Map<String, Object>) r.get(name);
             String label = switch (name) {
@@ -761,13 +808,25 @@ public final class BenchMain {
                 case "baseline" -> "B: pass-through Streams app (mean of a run before and one after E)";
                 default -> "E: correlation engine";
             };
-            sb.append(String.format(Locale.ROOT, "| %s | %s | %.3f | %.0f | %s | %s | %s | %s |%n", label, ph.get("records"),
+            sb.append(String.format(Locale.ROOT, "| %s | %s | %.3f | %.0f | %s | %s | %s | %s | %s | %s |%n", label, ph.get("records"),
                     ((Number) ph.get("seconds")).doubleValue(), ((Number) ph.get("recordsPerSecond")).doubleValue(),
                     ph.getOrDefault("secondsToRunning", "-"), ph.containsKey("recordsPerSecondAfterRunning")
                             ? String.format(Locale.ROOT, "%.0f", ((Number) ph.get("recordsPerSecondAfterRunning")).doubleValue()) : "-",
-                    ph.getOrDefault("appCpuMicrosPerRecord", "-"), ph.get("loadAverage1mAtEnd")));
+                    ph.getOrDefault("appCpuMicrosPerRecord", "-"), ph.getOrDefault("jvmCpuMicrosPerRecord", "-"),
+                    ph.getOrDefault("brokerCpuMicrosPerRecord", "-"), ph.get("loadAverage1mAtEnd")));
         }
         sb.append(String.format(Locale.ROOT, "%nE/B = %.2f%n", ((Number) r.get("ratioEngineToBaseline")).doubleValue()));
+        Map<String, Object> engine = (Map<String, Object>) r.get("engine");
+        for (String side : List.of("jvm", "broker")) {
+            Map<String, Object> byThread = (Map<String, Object>) engine.get(side + "CpuSecondsByThread");
+            if (byThread != null && !byThread.isEmpty()) {
+                StringBuilder groups = new StringBuilder();
+                byThread.entrySet().stream().limit(6).forEach(e -> groups.append(groups.isEmpty() ? "" : ", ")
+                        .append('`').append(e.getKey()).append("` ").append(e.getValue()));
+                sb.append(String.format(Locale.ROOT, "%nE's CPU seconds by thread, %s: %s%n",
+                        side.equals("jvm") ? "benchmark JVM" : "broker", groups));
+            }
+        }
         List<Map<String, Object>> curve = (List<Map<String, Object>>) r.get("curve");
         if (curve != null && !curve.isEmpty()) {
             sb.append("\n| S services | event time s | input records | B records/s | E records/s | E/B | E records/s after RUNNING"

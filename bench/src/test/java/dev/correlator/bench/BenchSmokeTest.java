@@ -62,6 +62,12 @@ class BenchSmokeTest {
             assertThat(json.path(phase).path("records").asLong()).as(phase).isPositive();
         }
         assertThat(json.path("ratioEngineToBaseline").asDouble()).isPositive();
+        // where E's CPU went: the whole JVM (GC, JIT and RocksDB's threads too) is at least the app's threads
+        assertThat(json.path("engine").path("jvmCpuSeconds").asDouble())
+                .isGreaterThanOrEqualTo(json.path("engine").path("appCpuSeconds").asDouble() * 0.9);
+        if (Files.isDirectory(Path.of("/proc/self/task"))) {
+            assertThat(json.path("engine").path("jvmCpuSecondsByThread").size()).isPositive();
+        }
         assertThat(json.path("load").path("pings").asLong()).isEqualTo(200L * 2 * 18);
         assertThat(json.has("heap100kServicesMiB")).isTrue();
         // the cost curve: here one size, the main run's
