@@ -861,6 +861,26 @@ public final class BenchMain {
                 sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s |%n", row[0], st.get("p50Ms"), st.get("p95Ms"),
                         st.get("p99Ms"), st.get("maxMs")));
             }
+            Map<String, Object> hops = (Map<String, Object>) lat.get("correlationHops");
+            if (hops != null && !hops.isEmpty()) {
+                Map<String, Object> first = (Map<String, Object>) hops.values().iterator().next();
+                sb.append(String.format(Locale.ROOT, "%nCorrelation records decided by their outage (%s), by exactly-once hop"
+                        + " (from the previous hop's visibility to this one's):%n%n| hop | p50 ms | p95 ms | p99 ms | max ms |%n"
+                        + "|---|---:|---:|---:|---:|%n", first.get("count")));
+                String[] labels = {"1. ping → outage record (detector)", "2. → scope-events (enricher)",
+                        "3. → pair-drafts (correlator)", "4. → correlation record (revisions)"};
+                int i = 0;
+                for (Object h : hops.values()) {
+                    Map<String, Object> st = (Map<String, Object>) h;
+                    sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s |%n", labels[i++], st.get("p50Ms"),
+                            st.get("p95Ms"), st.get("p99Ms"), st.get("maxMs")));
+                }
+            }
+            Map<String, Object> thread = (Map<String, Object>) lat.get("streamThread");
+            if (thread != null && !thread.isEmpty()) {
+                sb.append(String.format(Locale.ROOT, "%nThe stream thread over the phase (Kafka Streams' thread metrics): %s%n",
+                        thread.toString().replaceAll("[{}]", "").replace("=", " ")));
+            }
         }
         sb.append(String.format(Locale.ROOT, "%n%s%n", summaryLine(r)));
         return sb.toString();

@@ -23,6 +23,7 @@ import dev.correlator.avro.DatacenterEvent;
 import dev.correlator.avro.Outage;
 import dev.correlator.avro.OutageState;
 import dev.correlator.avro.ProviderStatusUpdate;
+import dev.correlator.avro.internal.ScopeEvent;
 import dev.correlator.config.ConfigLoader;
 import dev.correlator.engine.EngineSettings;
 import dev.correlator.kafka.EmbeddedKafka;
@@ -71,8 +72,56 @@ final class LatencyRun {
     record Result(double loadFactor, double targetRecordsPerSecond, double achievedRecordsPerSecond, double speedup,
                   long eventTimeSeconds, double wallSeconds, Stats designed, Stats outageProcessing,
                   Stats correlationProcessing, Stats processing, Stats total, long outageDecisions,
-                  long correlationDecisions, long unmatched, double maxPacingLagMs) {
+                  long correlationDecisions, long unmatched, double maxPacingLagMs, Map<String, Stats> correlationHops,
+                  Map<String, Double> streamThread) {
     }
+
+    /**
+     * The stream thread's own account of its time over the phase (Kafka Streams' thread metrics: the share of wall
+     * time in poll, process, punctuate and commit, and the commit's latency, which every exactly-once hop waits for).
+     */
+    static Map<String, Double> threadMetrics(org.apache.kafka.streams.KafkaStreams streams) {
+        List<String> names = List.of("poll-ratio", "process-ratio", "punctuate-ratio", "commit-ratio", "commit-latency-avg",
+                "commit-latency-max", "commit-rate", "poll-latency-avg", "process-records-avg");
+        Map<String, Double> m = new LinkedHashMap<>();
+        streams.metrics().forEach((name, metric) -> {
+            if (name.group().equals("stream-thread-metrics") && names.contains(name.name())
+                    && metric.metricValue() instanceof Number n && !Double.isNaN(n.doubleValue())) {
+                m.merge(name.name(), Math.round(n.doubleValue() * 1000) / 1000.0, Double::sum);
+            }
+        });
+        Map<String, Double> ordered = new LinkedHashMap<>();
+        names.stream().filter(m::containsKey).forEach(n -> ordered.put(n, m.get(n)));
+        // where a commit's time goes: the producer's flush (acks of what the commit sends), the offsets sent to the
+        // transaction and the transaction's commit, per commit over the whole run
+        double[] commits = {0};
+        Map<String, Double> producerNanos = new LinkedHashMap<>();
+        streams.metrics().forEach((name, metric) -> {
+            if (name.group().equals("stream-thread-metrics") && name.name().equals("commit-total")
+                    && metric.metricValue() instanceof Number n) {
+                commits[0] += n.doubleValue();
+            }
+            if (name.group().equals("producer-metrics") && List.of("flush-time-ns-total", "txn-send-offsets-time-ns-total",
+                    "txn-commit-time-ns-total").contains(name.name()) && metric.metricValue() instanceof Number n) {
+                producerNanos.merge(name.name(), n.doubleValue(), Double::sum);
+            }
+        });
+        if (commits[0] > 0) {
+            ordered.put("commit-total", commits[0]);
+            producerNanos.forEach((name, nanos) -> ordered.put(name.replace("-ns-total", "-ms-per-commit"),
+                    Math.round(nanos / 1e6 / commits[0] * 100) / 100.0));
+        }
+        return ordered;
+    }
+
+    /**
+     * The exactly-once hops of a correlation record decided by its outage, in the order it crosses them: the
+     * detector's transaction (the outage record), the enricher's ({@code scope-events}), the correlator's
+     * ({@code pair-drafts}), the revision stage's (the correlation record). Each is the wall time from the previous
+     * one's read_committed visibility to this one's.
+     */
+    static final List<String> HOPS = List.of("pingToOutage", "outageToScopeEvent", "scopeEventToPairDraft",
+            "pairDraftToCorrelation");
 
     /** Percentiles of a sample, in ms. */
     record Stats(int count, double p50, double p95, double p99, double max) {
@@ -177,7 +226,7 @@ final class LatencyRun {
         Map<String, Long> visible = new ConcurrentHashMap<>(); // "o:<outage id>:<state>" / "c:<pair>" -> wall ms
         Map<String, Outage> outages = new ConcurrentHashMap<>();
         AtomicBoolean stop = new AtomicBoolean();
-        Thread reader = new Thread(() -> read(names, visible, outages, stop), "bench-latency-reader");
+        Thread reader = new Thread(() -> read(names, appId, visible, outages, stop), "bench-latency-reader");
         PartitionClock[] clocks = new PartitionClock[partitions];
         for (int i = 0; i < partitions; i++) {
             clocks[i] = new PartitionClock();
@@ -185,6 +234,7 @@ final class LatencyRun {
         Map<String, Long> causeAppends = new ConcurrentHashMap<>(); // cause id -> append time of its first input record
         long produced;
         long wallStart;
+        Map<String, Double> threadMetrics;
         double seconds;
         double maxLagMs;
         try (CorrelatorApp app = new CorrelatorApp(props)) {
@@ -241,6 +291,7 @@ final class LatencyRun {
             while (System.nanoTime() < settle) {
                 LockSupport.parkNanos(Duration.ofMillis(50).toNanos());
             }
+            threadMetrics = threadMetrics(app.streams());
         } finally {
             stop.set(true);
             reader.join(5000);
@@ -255,6 +306,9 @@ final class LatencyRun {
         List<Double> processing = new ArrayList<>();
         List<Double> total = new ArrayList<>();
         Map<String, Long> outageAnchor = new HashMap<>();
+        Map<String, Long> openVisible = new HashMap<>(); // outage id -> visibility of its open record
+        List<List<Double>> hops = new ArrayList<>();
+        HOPS.forEach(h -> hops.add(new ArrayList<>()));
         long unmatched = 0;
         long outageDecisions = 0;
         long correlationDecisions = 0;
@@ -277,6 +331,7 @@ final class LatencyRun {
             }
             if (open) {
                 outageAnchor.put(o.getOutageId(), anchor);
+                openVisible.put(o.getOutageId(), v.getValue());
             }
             double d = t - lastPing;
             double p = v.getValue() - anchor;
@@ -302,6 +357,22 @@ final class LatencyRun {
             correlationProcessing.add(p);
             processing.add(p);
             correlationDecisions++;
+            // where a correlation decided by its outage spent its time: the visibility of each hop's record
+            String outageId = pair.substring(0, sep);
+            Long outageVisible = openVisible.get(outageId);
+            Long scopeEvent = visible.get("s:" + outageId);
+            Long draft = visible.get("d:" + pair);
+            if (outage >= cause && outageVisible != null && scopeEvent != null && draft != null
+                    && outage <= outageVisible && outageVisible <= scopeEvent && scopeEvent <= draft && draft <= v.getValue()) {
+                long[] steps = {outageVisible - outage, scopeEvent - outageVisible, draft - scopeEvent, v.getValue() - draft};
+                for (int i = 0; i < steps.length; i++) {
+                    hops.get(i).add((double) steps[i]);
+                }
+            }
+        }
+        Map<String, Stats> correlationHops = new LinkedHashMap<>();
+        for (int i = 0; i < HOPS.size(); i++) {
+            correlationHops.put(HOPS.get(i), Stats.of(hops.get(i)));
         }
         Stats designedStats = Stats.of(designed);
         log.printf(Locale.ROOT, "latency: %d outage and %d correlation decisions (%d left out); designed p99 %.0f ms,"
@@ -309,7 +380,7 @@ final class LatencyRun {
                 designedStats.p99(), Stats.of(processing).p50(), Stats.of(processing).p95(), Stats.of(processing).p99());
         return new Result(loadFactor, target, produced / seconds, k, params.duration().toSeconds(), seconds,
                 designedStats, Stats.of(outageProcessing), Stats.of(correlationProcessing), Stats.of(processing),
-                Stats.of(total), outageDecisions, correlationDecisions, unmatched, maxLagMs);
+                Stats.of(total), outageDecisions, correlationDecisions, unmatched, maxLagMs, correlationHops, threadMetrics);
     }
 
     /** The cause id the engine gives the cause a record starts (see {@code CauseBuilder}); null for others. */
@@ -355,19 +426,26 @@ final class LatencyRun {
         return config;
     }
 
-    /** Notes the wall time at which each outage and correlation record becomes visible to read_committed. */
-    private void read(TopicNames names, Map<String, Long> visible, Map<String, Outage> outages, AtomicBoolean stop) {
+    /**
+     * Notes the wall time at which each outage and correlation record becomes visible to read_committed, and the
+     * engine's records in between ({@code s:<outage id>} on scope-events, {@code d:<pair>} on pair-drafts).
+     */
+    private void read(TopicNames names, String appId, Map<String, Long> visible, Map<String, Outage> outages,
+                      AtomicBoolean stop) {
         Map<String, Object> config = client();
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         config.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 5);
         String outagesTopic = names.of(Topics.OUTAGES);
         String correlationsTopic = names.of(Topics.CORRELATIONS);
+        String scopeEventsTopic = appId + "-scope-events-repartition";
+        String pairDraftsTopic = appId + "-pair-drafts-repartition";
         AvroSerde<Outage> outageSerde = AvroSerde.of(Outage.class, ConfigLoader.asMap(base), false);
+        AvroSerde<ScopeEvent> scopeEventSerde = AvroSerde.of(ScopeEvent.class, ConfigLoader.asMap(base), false);
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
                 new ByteArrayDeserializer())) {
             List<TopicPartition> tps = new ArrayList<>();
-            for (String topic : List.of(outagesTopic, correlationsTopic)) {
+            for (String topic : List.of(outagesTopic, correlationsTopic, scopeEventsTopic, pairDraftsTopic)) {
                 for (int p = 0; p < partitions; p++) {
                     tps.add(new TopicPartition(topic, p));
                 }
@@ -386,8 +464,15 @@ final class LatencyRun {
                         String key = "o:" + o.getOutageId() + ":" + o.getState();
                         outages.putIfAbsent(key, o);
                         visible.putIfAbsent(key, now);
-                    } else {
+                    } else if (r.topic().equals(correlationsTopic)) {
                         visible.putIfAbsent("c:" + r.key(), now);
+                    } else if (r.topic().equals(pairDraftsTopic)) {
+                        visible.putIfAbsent("d:" + r.key(), now);
+                    } else {
+                        ScopeEvent e = scopeEventSerde.deserializer().deserialize(r.topic(), r.value());
+                        if (e.getOutage() != null) {
+                            visible.putIfAbsent("s:" + e.getOutage().getOutage().getOutageId(), now);
+                        }
                     }
                 }
             }
@@ -411,6 +496,10 @@ final class LatencyRun {
         m.put("outageProcessingDelay", r.outageProcessing().json());
         m.put("correlationProcessingDelay", r.correlationProcessing().json());
         m.put("totalOutageLatency", r.total().json());
+        Map<String, Object> hops = new LinkedHashMap<>();
+        r.correlationHops().forEach((hop, stats) -> hops.put(hop, stats.json()));
+        m.put("correlationHops", hops);
+        m.put("streamThread", r.streamThread());
         m.put("p50Ms", r.processing().json().get("p50Ms"));
         m.put("p95Ms", r.processing().json().get("p95Ms"));
         m.put("p99Ms", r.processing().json().get("p99Ms"));

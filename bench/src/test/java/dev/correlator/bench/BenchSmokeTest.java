@@ -86,6 +86,9 @@ class BenchSmokeTest {
                 "totalOutageLatency")) {
             assertThat(latency.path(field).has("p99Ms")).as(field).isTrue();
         }
+        for (String hop : LatencyRun.HOPS) {
+            assertThat(latency.path("correlationHops").path(hop).has("p50Ms")).as(hop).isTrue();
+        }
         if (latency.path("outageDecisions").asLong() > 0) {
             // decided no earlier than grace after the deciding window's last ping (2 min by default)
             assertThat(latency.path("designedDelay").path("p50Ms").asDouble()).isGreaterThanOrEqualTo(120_000);
