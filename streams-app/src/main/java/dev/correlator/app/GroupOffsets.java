@@ -3,6 +3,7 @@ package dev.correlator.app;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
@@ -56,8 +57,15 @@ public final class GroupOffsets {
         Map<TopicPartition, OffsetSpec> request = new HashMap<>();
         admin.describeTopics(topics).allTopicNames().get().forEach((name, desc) ->
                 desc.partitions().forEach(p -> request.put(new TopicPartition(name, p.partition()), spec)));
+        return listOffsets(admin, request);
+    }
+
+    private static Map<TopicPartition, Long> listOffsets(Admin admin, Map<TopicPartition, OffsetSpec> request)
+            throws ExecutionException, InterruptedException {
         Map<TopicPartition, Long> result = new HashMap<>();
-        admin.listOffsets(request).all().get().forEach((tp, info) -> result.put(tp, info.offset()));
+        if (!request.isEmpty()) {
+            admin.listOffsets(request).all().get().forEach((tp, info) -> result.put(tp, info.offset()));
+        }
         return result;
     }
 
@@ -96,6 +104,70 @@ public final class GroupOffsets {
         Set<String> topics = new HashSet<>(inputs);
         topics.addAll(repartitionTopics(admin, applicationId));
         return lagAgainst(committed, ends(admin, topics));
+    }
+
+    /**
+     * {@link #lag} for a loop that asks again and again: the topics' partitions are looked up once the application
+     * is settled (RUNNING: Kafka Streams creates its repartition topics in the first rebalance, before it runs),
+     * so that each round trip asks only for the group's offsets and the end offsets, not for every topic of the
+     * cluster (a metadata request that grows with the cluster, and that a wait loop would send many times a
+     * second). Before that, and whenever the group has committed on a partition it does not know, it looks them
+     * up again. Not thread-safe.
+     */
+    public static final class Watch {
+        private final Admin admin;
+        private final String applicationId;
+        private final Collection<String> inputs;
+        private final java.util.function.BooleanSupplier settled;
+        private Map<TopicPartition, OffsetSpec> partitions;
+        private Map<TopicPartition, OffsetSpec> repartitionPartitions;
+
+        public Watch(Admin admin, String applicationId, Collection<String> inputs, java.util.function.BooleanSupplier settled) {
+            this.admin = admin;
+            this.applicationId = applicationId;
+            this.inputs = List.copyOf(inputs);
+            this.settled = settled;
+        }
+
+        /** What {@link GroupOffsets#lag} answers: records left on the inputs and repartition topics, -1 before any commit. */
+        public long lag() throws ExecutionException, InterruptedException {
+            Map<TopicPartition, Long> committed = committed(admin, applicationId);
+            if (committed.isEmpty()) {
+                return -1;
+            }
+            resolve(committed);
+            return lagAgainst(committed, listOffsets(admin, partitions));
+        }
+
+        /** Records left on the repartition topics alone, against {@code committed}. */
+        public long repartitionLag(Map<TopicPartition, Long> committed) throws ExecutionException, InterruptedException {
+            resolve(committed);
+            return lagAgainst(committed, listOffsets(admin, repartitionPartitions));
+        }
+
+        private void resolve(Map<TopicPartition, Long> committed) throws ExecutionException, InterruptedException {
+            boolean stale = partitions == null || !settled.getAsBoolean()
+                    || !partitions.keySet().containsAll(committed.keySet());
+            if (!stale) {
+                return;
+            }
+            Set<String> repartition = repartitionTopics(admin, applicationId);
+            Set<String> all = new HashSet<>(inputs);
+            all.addAll(repartition);
+            Map<TopicPartition, OffsetSpec> found = new HashMap<>();
+            Map<TopicPartition, OffsetSpec> foundRepartition = new HashMap<>();
+            if (!all.isEmpty()) {
+                admin.describeTopics(all).allTopicNames().get().forEach((name, desc) -> desc.partitions().forEach(p -> {
+                    TopicPartition tp = new TopicPartition(name, p.partition());
+                    found.put(tp, OffsetSpec.latest());
+                    if (repartition.contains(name)) {
+                        foundRepartition.put(tp, OffsetSpec.latest());
+                    }
+                }));
+            }
+            partitions = found;
+            repartitionPartitions = foundRepartition;
+        }
     }
 
     /** Sum over partitions of how far the committed offset is below the target. */

@@ -197,14 +197,16 @@ public final class Replay {
         long lastReport = 0;
         int doneRounds = 0;
         try (Admin admin = Admin.create(ClientProperties.from(props))) {
+            // the repartition topics' partitions looked up once the engine runs, not on every round trip
+            GroupOffsets.Watch internal = new GroupOffsets.Watch(admin, appId, inputs,
+                    () -> app.state() == KafkaStreams.State.RUNNING);
             while (true) {
                 if (app.state().hasCompletedShutdown() || app.state() == KafkaStreams.State.ERROR) {
                     throw new IllegalStateException("the replay engine stopped unexpectedly (" + app.state() + ")");
                 }
                 Map<TopicPartition, Long> committed = GroupOffsets.committed(admin, appId);
                 long inputLeft = GroupOffsets.lagAgainst(committed, stopOffsets);
-                long internalLeft = GroupOffsets.lagAgainst(committed,
-                        GroupOffsets.ends(admin, GroupOffsets.repartitionTopics(admin, appId)));
+                long internalLeft = internal.repartitionLag(committed);
                 doneRounds = inputLeft == 0 && internalLeft == 0 ? doneRounds + 1 : 0;
                 tracker.update(Math.max(0, total - inputLeft), internalLeft);
                 if (doneRounds >= 2) {

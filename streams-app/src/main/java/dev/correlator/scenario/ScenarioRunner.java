@@ -208,11 +208,13 @@ public final class ScenarioRunner {
         int quietRounds = 0;
         long lastReport = 0;
         try (Admin admin = Admin.create(ClientProperties.from(props))) {
+            GroupOffsets.Watch watch = new GroupOffsets.Watch(admin, appId, names.inputs(),
+                    () -> app.state() == org.apache.kafka.streams.KafkaStreams.State.RUNNING);
             while (true) {
                 if (app.state().hasCompletedShutdown() || app.state() == org.apache.kafka.streams.KafkaStreams.State.ERROR) {
                     throw new IllegalStateException("the engine stopped unexpectedly (" + app.state() + "); see the log above");
                 }
-                long lag = GroupOffsets.lag(admin, appId, names.inputs());
+                long lag = watch.lag();
                 quietRounds = lag == 0 ? quietRounds + 1 : 0;
                 if (quietRounds >= 2) {
                     return;
