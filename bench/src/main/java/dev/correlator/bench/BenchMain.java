@@ -267,37 +267,24 @@ public final class BenchMain {
         LoadGenerator gen = new LoadGenerator(options.load());
         LoadGenerator.Summary summary = gen.summary();
         log.printf(Locale.ROOT, "load: %s%n", summary);
-        EmbeddedKafkaProcess child = null;
-        EmbeddedKafka inProcess = null;
         Path stateRoot = Files.createTempDirectory("correlator-bench-state");
         try {
-            EmbeddedKafka.Builder builder = EmbeddedKafka.builder()
-                    // generated event time is in the past: keep the broker from deleting it by time retention
-                    .brokerProperty("log.retention.ms", "-1");
-            String bootstrap;
-            if (options.childJvmBroker()) {
-                child = builder.childJvmOptions("-Xmx1g").startInChildJvm();
-                brokerProcess = ProcessHandle.of(child.pid()).orElse(null);
-                bootstrap = child.bootstrapServers();
-            } else {
-                inProcess = builder.start();
-                bootstrap = inProcess.bootstrapServers();
-            }
-            log.println("broker: " + bootstrap + (options.childJvmBroker() ? " (child JVM)" : " (in process)"));
             Properties base = ConfigLoader.defaults();
-            base.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
             base.put(AvroSerdeConfig.SCHEMA_REGISTRY_URL, "mock://bench-" + UUID.randomUUID());
             base.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, Long.toString(options.commitIntervalMs()));
             base.put(StreamsConfig.restoreConsumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), "10");
             base.putAll(options.streamsProps()); // both apps, like the rest of the config
-            // warm-up, discarded: the first phases of a fresh JVM (the benchmark's and the broker's) ran at a third of
-            // the speed of the same phases later, JIT compilation and broker warm-up measured instead of the apps
-            if (options.warmup()) {
-                log.println("warm-up (discarded)");
-                measure(new LoadGenerator(options.load().withServices(1_000).withDuration(Duration.ofMinutes(6))), base,
-                        new TopicNames("warmup-", "warmup-"), stateRoot);
-            }
-            SizePoint main = measure(gen, base, TopicNames.DEFAULT, stateRoot);
+            // every measured phase on a fresh broker after the same warm-up: a broker that has just served a large
+            // phase was measured 2x slower on the next one (in the kernel, see docs/PERFORMANCE.md), so the curve's
+            // points after the main run were not comparable with it
+            TimeToAttribution[] attribution = new TimeToAttribution[1];
+            SizePoint main = onFreshBroker(base, stateRoot, () -> {
+                SizePoint point = measure(gen, base, TopicNames.DEFAULT, stateRoot);
+                attribution[0] = TimeToAttribution.ofTopics(base, TopicNames.DEFAULT); // before this broker goes
+                return point;
+            });
+            TimeToAttribution timeToAttribution = attribution[0];
+            log.println("time to attribution: " + timeToAttribution.describe());
             List<SizePoint> curve = new ArrayList<>();
             for (int size : options.curve()) {
                 if (size == options.load().services()) {
@@ -312,30 +299,69 @@ public final class BenchMain {
                 LoadGenerator sized = new LoadGenerator(p.withServices(size).withDuration(Duration.ofSeconds(seconds)));
                 log.printf(Locale.ROOT, "curve: S = %d, %d s of event time: %s%n", size, seconds, sized.summary());
                 String prefix = "s" + size + "-";
-                curve.add(measure(sized, base, new TopicNames(prefix, prefix), stateRoot));
+                curve.add(onFreshBroker(base, stateRoot, () -> measure(sized, base, new TopicNames(prefix, prefix), stateRoot)));
             }
             LatencyRun.Result latency = null;
             if (!options.latencyDuration().isZero()) {
                 // E's measured rate, startup included: the rate after RUNNING (85k/s in one run) was more than the
                 // engine could follow live with the producer and the broker beside it on the same two cores
                 double peak = main.engine().recordsPerSecond();
-                latency = new LatencyRun(base, options.partitions(), log).run(options.load().withDuration(
-                        options.latencyDuration()), peak, options.latencyLoad(), options.timeout(), stateRoot);
+                latency = onFreshBroker(base, stateRoot, () -> new LatencyRun(base, options.partitions(), log).run(
+                        options.load().withDuration(options.latencyDuration()), peak, options.latencyLoad(),
+                        options.timeout(), stateRoot));
             }
             Map<String, Object> result = result(main, curve, latency);
-            TimeToAttribution timeToAttribution = TimeToAttribution.ofTopics(base, TopicNames.DEFAULT);
-            log.println("time to attribution: " + timeToAttribution.describe());
             result.put("timeToAttribution", timeToAttribution.toMap());
             write(result);
             return result;
         } finally {
+            Directories.deleteRecursively(stateRoot);
+        }
+    }
+
+    /** A measurement that may throw. */
+    private interface Measurement<T> {
+        T run() throws Exception;
+    }
+
+    /**
+     * Starts a broker (a child JVM by default), points {@code base} at it, runs the warm-up (discarded) and then
+     * {@code measurement}, and stops the broker.
+     */
+    private <T> T onFreshBroker(Properties base, Path stateRoot, Measurement<T> measurement) throws Exception {
+        EmbeddedKafka.Builder builder = EmbeddedKafka.builder()
+                // generated event time is in the past: keep the broker from deleting it by time retention
+                .brokerProperty("log.retention.ms", "-1");
+        EmbeddedKafkaProcess child = null;
+        EmbeddedKafka inProcess = null;
+        try {
+            String bootstrap;
+            if (options.childJvmBroker()) {
+                child = builder.childJvmOptions("-Xmx1g").startInChildJvm();
+                brokerProcess = ProcessHandle.of(child.pid()).orElse(null);
+                bootstrap = child.bootstrapServers();
+            } else {
+                inProcess = builder.start();
+                bootstrap = inProcess.bootstrapServers();
+            }
+            log.println("broker: " + bootstrap + (options.childJvmBroker() ? " (child JVM)" : " (in process)"));
+            base.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+            // warm-up, discarded: the first phases of a fresh JVM (the benchmark's and the broker's) ran at a third of
+            // the speed of the same phases later, JIT compilation and broker warm-up measured instead of the apps
+            if (options.warmup()) {
+                log.println("warm-up (discarded)");
+                measure(new LoadGenerator(options.load().withServices(1_000).withDuration(Duration.ofMinutes(6))), base,
+                        new TopicNames("warmup-", "warmup-"), stateRoot);
+            }
+            return measurement.run();
+        } finally {
+            brokerProcess = null;
             if (child != null) {
                 child.close();
             }
             if (inProcess != null) {
                 inProcess.close();
             }
-            Directories.deleteRecursively(stateRoot);
         }
     }
 
@@ -589,12 +615,16 @@ public final class BenchMain {
         long firstZero = 0;
         long lastReport = System.nanoTime();
         try (Admin admin = Admin.create(clientConfig(base))) {
+            // partitions looked up once RUNNING: listing every topic of the broker 50 times a second weighs on the
+            // broker (more with every phase's topics) and was counted in the apps' time and the broker's CPU
+            GroupOffsets.Watch watch = new GroupOffsets.Watch(admin, appId, inputs,
+                    () -> state.get() == KafkaStreams.State.RUNNING);
             while (true) {
                 KafkaStreams.State s = state.get();
                 if (s == KafkaStreams.State.ERROR || s.hasCompletedShutdown()) {
                     throw new IllegalStateException(appId + " stopped unexpectedly (" + s + ")");
                 }
-                long lag = GroupOffsets.lag(admin, appId, inputs);
+                long lag = watch.lag();
                 onLag.accept(lag);
                 long now = System.nanoTime();
                 if (lag == 0) {
