@@ -84,28 +84,25 @@ final class LatencyRun {
         List<String> names = List.of("poll-ratio", "process-ratio", "punctuate-ratio", "commit-ratio", "commit-latency-avg",
                 "commit-latency-max", "commit-rate", "poll-latency-avg", "process-records-avg");
         Map<String, Double> m = new LinkedHashMap<>();
+        // and where a commit's time goes: the producer's flush (acks of what the commit sends), the offsets sent to
+        // the transaction and the transaction's commit, per commit over the whole run
+        double[] commits = {0};
+        Map<String, Double> producerNanos = new LinkedHashMap<>();
         streams.metrics().forEach((name, metric) -> {
-            if (name.group().equals("stream-thread-metrics") && names.contains(name.name())
-                    && metric.metricValue() instanceof Number n && !Double.isNaN(n.doubleValue())) {
+            if (!(metric.metricValue() instanceof Number n) || Double.isNaN(n.doubleValue())) {
+                return;
+            }
+            if (name.group().equals("stream-thread-metrics") && names.contains(name.name())) {
                 m.merge(name.name(), Math.round(n.doubleValue() * 1000) / 1000.0, Double::sum);
+            } else if (name.group().equals("stream-thread-metrics") && name.name().equals("commit-total")) {
+                commits[0] += n.doubleValue();
+            } else if (name.group().equals("producer-metrics") && List.of("flush-time-ns-total",
+                    "txn-send-offsets-time-ns-total", "txn-commit-time-ns-total").contains(name.name())) {
+                producerNanos.merge(name.name(), n.doubleValue(), Double::sum);
             }
         });
         Map<String, Double> ordered = new LinkedHashMap<>();
         names.stream().filter(m::containsKey).forEach(n -> ordered.put(n, m.get(n)));
-        // where a commit's time goes: the producer's flush (acks of what the commit sends), the offsets sent to the
-        // transaction and the transaction's commit, per commit over the whole run
-        double[] commits = {0};
-        Map<String, Double> producerNanos = new LinkedHashMap<>();
-        streams.metrics().forEach((name, metric) -> {
-            if (name.group().equals("stream-thread-metrics") && name.name().equals("commit-total")
-                    && metric.metricValue() instanceof Number n) {
-                commits[0] += n.doubleValue();
-            }
-            if (name.group().equals("producer-metrics") && List.of("flush-time-ns-total", "txn-send-offsets-time-ns-total",
-                    "txn-commit-time-ns-total").contains(name.name()) && metric.metricValue() instanceof Number n) {
-                producerNanos.merge(name.name(), n.doubleValue(), Double::sum);
-            }
-        });
         if (commits[0] > 0) {
             ordered.put("commit-total", commits[0]);
             producerNanos.forEach((name, nanos) -> ordered.put(name.replace("-ns-total", "-ms-per-commit"),

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
+import java.util.function.BooleanSupplier;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -97,13 +98,7 @@ public final class GroupOffsets {
      */
     public static long lag(Admin admin, String applicationId, Collection<String> inputs)
             throws ExecutionException, InterruptedException {
-        Map<TopicPartition, Long> committed = committed(admin, applicationId);
-        if (committed.isEmpty()) {
-            return -1;
-        }
-        Set<String> topics = new HashSet<>(inputs);
-        topics.addAll(repartitionTopics(admin, applicationId));
-        return lagAgainst(committed, ends(admin, topics));
+        return new Watch(admin, applicationId, inputs, () -> false).lag(); // never settled: looks everything up
     }
 
     /**
@@ -118,11 +113,11 @@ public final class GroupOffsets {
         private final Admin admin;
         private final String applicationId;
         private final Collection<String> inputs;
-        private final java.util.function.BooleanSupplier settled;
+        private final BooleanSupplier settled;
         private Map<TopicPartition, OffsetSpec> partitions;
         private Map<TopicPartition, OffsetSpec> repartitionPartitions;
 
-        public Watch(Admin admin, String applicationId, Collection<String> inputs, java.util.function.BooleanSupplier settled) {
+        public Watch(Admin admin, String applicationId, Collection<String> inputs, BooleanSupplier settled) {
             this.admin = admin;
             this.applicationId = applicationId;
             this.inputs = List.copyOf(inputs);
