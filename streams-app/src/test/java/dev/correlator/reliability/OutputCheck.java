@@ -54,7 +54,7 @@ final class OutputCheck {
      */
     record Report(int correlationRecords, int attributionRecords, int outageRecords, int pairs, int missing, int wrong,
                   int duplicated, int gaps, int chainErrors, int unexpected, int lateRecords, int deadLetters,
-                  List<String> problems) {
+                  int inputCopies, List<String> problems) {
 
         boolean clean() {
             return missing == 0 && wrong == 0 && duplicated == 0 && gaps == 0 && chainErrors == 0 && unexpected == 0;
@@ -63,9 +63,9 @@ final class OutputCheck {
         String figures() {
             return String.format("output records read: %d correlations, %d attributions, %d outages (%d pairs);"
                             + " lost = %d, wrong = %d, duplicated = %d, revision gaps = %d, previousVerdict errors = %d,"
-                            + " unexpected = %d; late records %d, dead letters %d",
+                            + " unexpected = %d; late records %d, dead letters %d; pings stored twice on the input %d",
                     correlationRecords, attributionRecords, outageRecords, pairs, missing, wrong, duplicated, gaps,
-                    chainErrors, unexpected, lateRecords, deadLetters);
+                    chainErrors, unexpected, lateRecords, deadLetters, inputCopies);
         }
 
         String firstProblems(int n) {
@@ -134,7 +134,26 @@ final class OutputCheck {
         }
         return new Report(correlations.size(), attributions.size(), outages.size(), finalLines.size(), t.missing, t.wrong,
                 t.duplicated, t.gaps, t.chainErrors, t.unexpected, count(bootstrap, names.lateRecords()),
-                count(bootstrap, names.deadLetter()), t.problems);
+                count(bootstrap, names.deadLetter()), inputCopies(bootstrap, names.of(Topics.SERVICE_PINGS)), t.problems);
+    }
+
+    /**
+     * Input records stored more than once (same partition, key and value), for a diagnosis: a ping counted twice
+     * is the engine's fault only if the input holds it once.
+     */
+    static int inputCopies(String bootstrap, String topic) {
+        Set<String> seen = new HashSet<>();
+        int[] copies = new int[1];
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerConfig(bootstrap, "read_committed"),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            drain(consumer, topic, r -> {
+                if (r.value() != null && !seen.add(r.partition() + " " + java.util.Arrays.toString(r.key()) + " "
+                        + java.util.Arrays.toString(r.value()))) {
+                    copies[0]++;
+                }
+            });
+        }
+        return copies[0];
     }
 
     /**
