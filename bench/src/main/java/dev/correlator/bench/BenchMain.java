@@ -277,6 +277,14 @@ public final class BenchMain {
             // every measured phase on a fresh broker after the same warm-up: a broker that has just served a large
             // phase was measured 2x slower on the next one (in the kernel, see docs/PERFORMANCE.md), so the curve's
             // points after the main run were not comparable with it
+            if (options.warmup()) {
+                // the JIT, not the apps, was 40 % of the CPU spent on E's measured phase after the small warm-up
+                // alone: E's code (its many medium-frequency paths, its changelog and transaction paths) was still
+                // being compiled. All three phases at the main size first, discarded, on a broker of their own (a
+                // broker that has served a large run is slower afterwards), warm this JVM for every measured run.
+                log.println("JVM warm-up at the main size (discarded)");
+                onFreshBroker(base, stateRoot, () -> measure(gen, base, new TopicNames("jit-", "jit-"), stateRoot));
+            }
             TimeToAttribution[] attribution = new TimeToAttribution[1];
             SizePoint main = onFreshBroker(base, stateRoot, () -> {
                 SizePoint point = measure(gen, base, TopicNames.DEFAULT, stateRoot);
