@@ -1,10 +1,9 @@
 package dev.correlator.engine;
 
-import java.util.LinkedHashSet;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
-import java.util.Set;
 import java.util.TreeMap;
 
 import org.apache.kafka.common.serialization.Serializer;
@@ -41,9 +40,16 @@ import org.apache.kafka.streams.state.internals.WrappedStateStore;
 public final class WriteBackKeyValueStore<V> extends WrappedStateStore<KeyValueStore<String, V>, String, V>
         implements KeyValueStore<String, V> {
 
-    private final TreeMap<String, V> entries = new TreeMap<>();
-    /** keys put or deleted since the last flush, in the order they first changed (written in that order) */
-    private final Set<String> changed = new LinkedHashSet<>();
+    /** every key of the store; a slot whose value is null was deleted since the last flush (and is skipped) */
+    private final TreeMap<String, Slot<V>> entries = new TreeMap<>();
+    /**
+     * keys put or deleted since the last flush, in the order they first changed (written in that order); a slot's
+     * flag says it is listed, so a key is listed once without hashing it on every write (that hashing was most of
+     * a ping's write here)
+     */
+    private final List<String> changed = new ArrayList<>();
+    /** entries with a value (deleted slots awaiting the flush not counted) */
+    private long live;
     private boolean loaded;
     /**
      * The stream thread that writes this store (set by its first write). Any other thread (an interactive query
@@ -77,8 +83,23 @@ public final class WriteBackKeyValueStore<V> extends WrappedStateStore<KeyValueS
             return;
         }
         write();
-        entries.put(key, value);
-        changed.add(key);
+        Slot<V> slot = entries.get(key);
+        if (slot == null) {
+            slot = new Slot<>();
+            entries.put(key, slot);
+        }
+        if (slot.value == null) {
+            live++;
+        }
+        slot.value = value;
+        markChanged(key, slot);
+    }
+
+    private void markChanged(String key, Slot<V> slot) {
+        if (!slot.changed) {
+            slot.changed = true;
+            changed.add(key);
+        }
     }
 
     @Override
@@ -98,10 +119,14 @@ public final class WriteBackKeyValueStore<V> extends WrappedStateStore<KeyValueS
     @Override
     public V delete(String key) {
         write();
-        V old = entries.remove(key);
-        if (old != null) {
-            changed.add(key); // absent here is absent in the wrapped store too, or already deleted since the flush
+        Slot<V> slot = entries.get(key);
+        if (slot == null || slot.value == null) {
+            return null; // absent here is absent in the wrapped store too, or already deleted since the flush
         }
+        V old = slot.value;
+        slot.value = null; // kept until the flush writes the delete
+        live--;
+        markChanged(key, slot);
         return old;
     }
 
@@ -111,7 +136,8 @@ public final class WriteBackKeyValueStore<V> extends WrappedStateStore<KeyValueS
             return wrapped().get(key);
         }
         load();
-        return entries.get(key);
+        Slot<V> slot = entries.get(key);
+        return slot == null ? null : slot.value;
     }
 
     @Override
@@ -154,7 +180,7 @@ public final class WriteBackKeyValueStore<V> extends WrappedStateStore<KeyValueS
             return wrapped().approximateNumEntries();
         }
         load();
-        return entries.size();
+        return live;
     }
 
     /** Writes what changed since the last commit to the wrapped store, before Kafka Streams flushes its producer. */
@@ -163,11 +189,13 @@ public final class WriteBackKeyValueStore<V> extends WrappedStateStore<KeyValueS
         if (!changed.isEmpty()) {
             KeyValueStore<String, V> target = wrapped();
             for (String key : changed) {
-                V value = entries.get(key);
-                if (value == null) {
+                Slot<V> slot = entries.get(key);
+                slot.changed = false;
+                if (slot.value == null) {
                     target.delete(key);
+                    entries.remove(key);
                 } else {
-                    target.put(key, value);
+                    target.put(key, slot.value);
                 }
             }
             changed.clear();
@@ -191,6 +219,7 @@ public final class WriteBackKeyValueStore<V> extends WrappedStateStore<KeyValueS
     private void forget() {
         entries.clear();
         changed.clear();
+        live = 0;
         loaded = false;
         owner = null;
     }
@@ -216,7 +245,12 @@ public final class WriteBackKeyValueStore<V> extends WrappedStateStore<KeyValueS
             return;
         }
         try (KeyValueIterator<String, V> it = wrapped().all()) {
-            it.forEachRemaining(kv -> entries.put(kv.key, kv.value));
+            it.forEachRemaining(kv -> {
+                Slot<V> slot = new Slot<>();
+                slot.value = kv.value;
+                entries.put(kv.key, slot);
+                live++;
+            });
         }
         loaded = true;
     }
@@ -229,7 +263,7 @@ public final class WriteBackKeyValueStore<V> extends WrappedStateStore<KeyValueS
         private final String from;
         private final String to;
         private final boolean reverse;
-        private Map.Entry<String, V> next;
+        private Map.Entry<String, Slot<V>> next;
 
         Stepper(String from, String to, boolean reverse) {
             this.from = from;
@@ -241,7 +275,11 @@ public final class WriteBackKeyValueStore<V> extends WrappedStateStore<KeyValueS
                     : within(from == null ? entries.firstEntry() : entries.ceilingEntry(from));
         }
 
-        private Map.Entry<String, V> within(Map.Entry<String, V> e) {
+        /** {@code e} or, past deleted slots, the next live entry in the walk's direction; null past the range */
+        private Map.Entry<String, Slot<V>> within(Map.Entry<String, Slot<V>> e) {
+            while (e != null && e.getValue().value == null) {
+                e = reverse ? entries.lowerEntry(e.getKey()) : entries.higherEntry(e.getKey());
+            }
             if (e == null || from != null && e.getKey().compareTo(from) < 0 || to != null && e.getKey().compareTo(to) > 0) {
                 return null;
             }
@@ -258,7 +296,7 @@ public final class WriteBackKeyValueStore<V> extends WrappedStateStore<KeyValueS
             if (next == null) {
                 throw new NoSuchElementException();
             }
-            KeyValue<String, V> current = KeyValue.pair(next.getKey(), next.getValue());
+            KeyValue<String, V> current = KeyValue.pair(next.getKey(), next.getValue().value);
             next = within(reverse ? entries.lowerEntry(current.key) : entries.higherEntry(current.key));
             return current;
         }
@@ -271,6 +309,12 @@ public final class WriteBackKeyValueStore<V> extends WrappedStateStore<KeyValueS
         @Override
         public void close() {
         }
+    }
+
+    /** An entry's value (null: deleted since the last flush) and whether it is listed as changed. */
+    private static final class Slot<V> {
+        V value;
+        boolean changed;
     }
 
     private record Builder<V>(StoreBuilder<KeyValueStore<String, V>> inner) implements StoreBuilder<KeyValueStore<String, V>> {

@@ -65,6 +65,31 @@ class WriteBackKeyValueStoreTest {
     }
 
     @Test
+    void aKeyDeletedAndPutAgainBeforeTheFlushIsWrittenOnceAsItEndedAndDeletedKeysAreNotSeen() {
+        WriteBackKeyValueStore<Long> store = store();
+        store.put("a", 1L);
+        store.put("b", 1L);
+        store.put("c", 1L);
+        store.flushCache();
+
+        store.delete("b");
+        store.delete("b"); // twice: still one delete, the count not lowered again
+        assertThat(store.approximateNumEntries()).isEqualTo(2);
+        assertThat(contents(store.all()).stream().map(kv -> kv.key)).containsExactly("a", "c");
+        assertThat(contents(store.reverseAll()).stream().map(kv -> kv.key)).containsExactly("c", "a");
+        assertThat(contents(store.range("b", "b"))).isEmpty();
+        store.delete("a");
+        store.put("a", 5L); // deleted, then back before the flush: written as it ended
+        store.put("d", 1L);
+        store.delete("d"); // never reached the wrapped store: deleted there (a no-op), gone here
+        store.flushCache();
+
+        assertThat(contents(store.wrapped().all())).containsExactly(KeyValue.pair("a", 5L), KeyValue.pair("c", 1L));
+        assertThat(contents(store.all())).containsExactly(KeyValue.pair("a", 5L), KeyValue.pair("c", 1L));
+        assertThat(store.approximateNumEntries()).isEqualTo(2);
+    }
+
+    @Test
     void readsTheWrappedStoreAgainAfterKafkaStreamsClearsCaches() {
         WriteBackKeyValueStore<Long> store = store();
         store.put("a", 1L);
