@@ -68,6 +68,9 @@ public final class ConfigLoader {
         // check: with the default 100 ms a first start (and every replay, which has its own internal topics) spent
         // 2.7 s there. The clients back off exponentially from this base (retry.backoff.max.ms), as before
         p.put(StreamsConfig.RETRY_BACKOFF_MS_CONFIG, "10");
+        // the early commit on uncommitted bytes is for transactional state stores (off here: their stores report 0
+        // bytes), yet Kafka Streams 4.4 sums every running task's stores on every loop to check it; see load()
+        p.put(StreamsConfig.STATESTORE_UNCOMMITTED_MAX_BYTES_CONFIG, "-1");
         // RocksDB's native memory bounded for the whole instance (docs/PERFORMANCE.md)
         p.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedMemoryRocksDBConfig.class.getName());
         return p;
@@ -78,16 +81,24 @@ public final class ConfigLoader {
      * silent fallback to defaults.
      */
     public static Properties load(Path file, Map<String, String> env, Map<String, String> flags) {
-        Properties merged = defaults();
+        Properties user = new Properties();
         if (file != null) {
-            merged.putAll(readFile(file));
+            user.putAll(readFile(file));
         }
-        merged.putAll(fromEnvironment(env));
+        user.putAll(fromEnvironment(env));
         flags.forEach((k, v) -> {
             if (v != null) {
-                merged.put(k, v);
+                user.put(k, v);
             }
         });
+        Properties merged = defaults();
+        merged.putAll(user);
+        // with transactional state stores on, the early commit is what bounds their buffers: Kafka's default again,
+        // unless it was set
+        if (Boolean.parseBoolean(merged.getProperty(StreamsConfig.TRANSACTIONAL_STATE_STORES_CONFIG))
+                && !user.containsKey(StreamsConfig.STATESTORE_UNCOMMITTED_MAX_BYTES_CONFIG)) {
+            merged.remove(StreamsConfig.STATESTORE_UNCOMMITTED_MAX_BYTES_CONFIG);
+        }
         return merged;
     }
 

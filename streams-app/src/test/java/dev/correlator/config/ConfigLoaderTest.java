@@ -50,6 +50,19 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theEarlyCommitOnUncommittedBytesIsOffUnlessTransactionalStateStoresAreOn() {
+        String key = StreamsConfig.STATESTORE_UNCOMMITTED_MAX_BYTES_CONFIG;
+        assertThat(ConfigLoader.load(null, Map.of(), Map.of()).getProperty(key)).isEqualTo("-1");
+        // on: Kafka's default (64 MiB) bounds the stores' transaction buffers again
+        assertThat(ConfigLoader.load(null, Map.of("KAFKA_ENABLE_TRANSACTIONAL_STATESTORES", "true"), Map.of())
+                .stringPropertyNames()).doesNotContain(key);
+        assertThat(ConfigLoader.load(null, Map.of("KAFKA_ENABLE_TRANSACTIONAL_STATESTORES", "true"),
+                Map.of(key, "1048576")).getProperty(key)).isEqualTo("1048576");
+        assertThat(new StreamsConfig(Map.of(StreamsConfig.APPLICATION_ID_CONFIG, "a",
+                StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "localhost:9092", key, "-1")).getLong(key)).isEqualTo(-1L);
+    }
+
+    @Test
     void aMissingConfigFileIsAnErrorNotASilentDefault(@TempDir Path dir) {
         assertThatThrownBy(() -> ConfigLoader.load(dir.resolve("nope.properties"), Map.of(), Map.of()))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("Config file not found");
