@@ -13,7 +13,6 @@ import dev.correlator.avro.ServicePing;
 import dev.correlator.avro.internal.DetectorState;
 import dev.correlator.avro.internal.OutageFacts;
 import dev.correlator.avro.internal.PingBucket;
-import dev.correlator.avro.internal.ServiceInput;
 import dev.correlator.avro.internal.ServiceOutput;
 import dev.correlator.errors.DeadLetterMetrics;
 import dev.correlator.topics.CorrelatorSerdes;
@@ -46,7 +45,7 @@ import org.apache.kafka.streams.state.Stores;
  * <p>Why the Processor API: the DSL's windowed aggregation plus suppression gives windowed keys and
  * closes windows only from records reaching that operator; the outage state machine runs across windows.
  */
-public final class ServiceProcessor implements Processor<String, ServiceInput, String, ServiceOutput> {
+public final class ServiceProcessor implements Processor<String, ServicePing, String, ServiceOutput> {
 
     public static final String BUCKETS_STORE = "ping-buckets-store";
     public static final String DETECTOR_STORE = "outage-detector-store";
@@ -74,11 +73,11 @@ public final class ServiceProcessor implements Processor<String, ServiceInput, S
         this.settings = settings;
     }
 
-    public static ProcessorSupplier<String, ServiceInput, String, ServiceOutput> supplier(EngineSettings settings,
+    public static ProcessorSupplier<String, ServicePing, String, ServiceOutput> supplier(EngineSettings settings,
             CorrelatorSerdes serdes) {
         return new ProcessorSupplier<>() {
             @Override
-            public Processor<String, ServiceInput, String, ServiceOutput> get() {
+            public Processor<String, ServicePing, String, ServiceOutput> get() {
                 return new ServiceProcessor(settings);
             }
 
@@ -124,20 +123,17 @@ public final class ServiceProcessor implements Processor<String, ServiceInput, S
     }
 
     @Override
-    public void process(Record<String, ServiceInput> record) {
+    public void process(Record<String, ServicePing> record) {
         // judge as soon as stream time makes a window final, not at the punctuator's next tick (which runs
         // every window length from the first record, so it would add up to one window to every decision)
         long streamTime = context.currentStreamTimeMs();
         if (streamTime >= nextWindowFinal || backlog) {
             judgeClosedWindows(streamTime);
         }
-        ServiceInput input = record.value();
-        if (input.getPing() != null) {
-            count(input.getPing(), record);
-        }
+        count(record.value(), record);
     }
 
-    private void count(ServicePing ping, Record<String, ServiceInput> record) {
+    private void count(ServicePing ping, Record<String, ServicePing> record) {
         long window = settings.pingWindow().toMillis();
         long at = ping.getAt().toEpochMilli();
         long windowStart = Math.floorDiv(at, window) * window;

@@ -85,7 +85,6 @@ public final class CorrelatorTopology {
         // an eagerly formatted log line for each empty one on every record; hosting and claims (nearly always
         // empty) are read by the enricher below, fed the detector's few outages through a repartition topic
         KStream<String, ServiceOutput> detected = input(builder, names, serdes, settings, Topics.SERVICE_PINGS)
-                .mapValues(p -> ServiceInput.newBuilder().setPing(p).build(), Named.as("pings-as-service-input"))
                 .process(ServiceProcessor.supplier(settings, serdes), Named.as("service-processor"));
         KStream<String, OutageFacts> detectedOutages = detected
                 .filter((service, out) -> out.getOutage() != null, Named.as("detected-outage-outputs"))
