@@ -43,11 +43,11 @@ public final class WriteBackKeyValueStore<V> extends WrappedStateStore<KeyValueS
     /** every key of the store; a slot whose value is null was deleted since the last flush (and is skipped) */
     private final TreeMap<String, Slot<V>> entries = new TreeMap<>();
     /**
-     * keys put or deleted since the last flush, in the order they first changed (written in that order); a slot's
-     * flag says it is listed, so a key is listed once without hashing it on every write (that hashing was most of
-     * a ping's write here)
+     * entries put or deleted since the last flush, in the order they first changed (written in that order); a slot's
+     * flag says it is listed, so an entry is listed once without hashing its key on every write (that hashing was
+     * most of a ping's write here), and the flush needs no lookup
      */
-    private final List<String> changed = new ArrayList<>();
+    private final List<Slot<V>> changed = new ArrayList<>();
     /** entries with a value (deleted slots awaiting the flush not counted) */
     private long live;
     private boolean loaded;
@@ -85,20 +85,20 @@ public final class WriteBackKeyValueStore<V> extends WrappedStateStore<KeyValueS
         write();
         Slot<V> slot = entries.get(key);
         if (slot == null) {
-            slot = new Slot<>();
+            slot = new Slot<>(key);
             entries.put(key, slot);
         }
         if (slot.value == null) {
             live++;
         }
         slot.value = value;
-        markChanged(key, slot);
+        markChanged(slot);
     }
 
-    private void markChanged(String key, Slot<V> slot) {
+    private void markChanged(Slot<V> slot) {
         if (!slot.changed) {
             slot.changed = true;
-            changed.add(key);
+            changed.add(slot);
         }
     }
 
@@ -126,7 +126,7 @@ public final class WriteBackKeyValueStore<V> extends WrappedStateStore<KeyValueS
         V old = slot.value;
         slot.value = null; // kept until the flush writes the delete
         live--;
-        markChanged(key, slot);
+        markChanged(slot);
         return old;
     }
 
@@ -188,14 +188,13 @@ public final class WriteBackKeyValueStore<V> extends WrappedStateStore<KeyValueS
     public void flushCache() {
         if (!changed.isEmpty()) {
             KeyValueStore<String, V> target = wrapped();
-            for (String key : changed) {
-                Slot<V> slot = entries.get(key);
+            for (Slot<V> slot : changed) {
                 slot.changed = false;
                 if (slot.value == null) {
-                    target.delete(key);
-                    entries.remove(key);
+                    target.delete(slot.key);
+                    entries.remove(slot.key);
                 } else {
-                    target.put(key, slot.value);
+                    target.put(slot.key, slot.value);
                 }
             }
             changed.clear();
@@ -246,7 +245,7 @@ public final class WriteBackKeyValueStore<V> extends WrappedStateStore<KeyValueS
         }
         try (KeyValueIterator<String, V> it = wrapped().all()) {
             it.forEachRemaining(kv -> {
-                Slot<V> slot = new Slot<>();
+                Slot<V> slot = new Slot<>(kv.key);
                 slot.value = kv.value;
                 entries.put(kv.key, slot);
                 live++;
@@ -311,10 +310,15 @@ public final class WriteBackKeyValueStore<V> extends WrappedStateStore<KeyValueS
         }
     }
 
-    /** An entry's value (null: deleted since the last flush) and whether it is listed as changed. */
+    /** An entry: its key, its value (null: deleted since the last flush) and whether it is listed as changed. */
     private static final class Slot<V> {
+        final String key;
         V value;
         boolean changed;
+
+        Slot(String key) {
+            this.key = key;
+        }
     }
 
     private record Builder<V>(StoreBuilder<KeyValueStore<String, V>> inner) implements StoreBuilder<KeyValueStore<String, V>> {
