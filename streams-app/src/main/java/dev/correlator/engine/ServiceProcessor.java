@@ -88,8 +88,12 @@ public final class ServiceProcessor implements Processor<String, ServicePing, St
                         // and each changed one is written to RocksDB and the changelog once per commit
                         WriteBackKeyValueStore.builder(Stores.keyValueStoreBuilder(
                                 Stores.persistentKeyValueStore(BUCKETS_STORE), Serdes.String(), serdes.value(PingBucket.class))),
-                        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DETECTOR_STORE), Serdes.String(),
-                                serdes.value(DetectorState.class)));
+                        // every judged window reads its service's state, and most services have none (healthy,
+                        // nothing pending): held as objects, that read is a map lookup, not a RocksDB miss per
+                        // service per window. Bounded by the services with an open or pending outage.
+                        WriteBackKeyValueStore.builder(Stores.keyValueStoreBuilder(
+                                Stores.persistentKeyValueStore(DETECTOR_STORE), Serdes.String(),
+                                serdes.value(DetectorState.class))));
             }
         };
     }

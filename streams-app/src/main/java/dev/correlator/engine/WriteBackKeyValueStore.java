@@ -191,7 +191,9 @@ public final class WriteBackKeyValueStore<V> extends WrappedStateStore<KeyValueS
             for (Slot<V> slot : changed) {
                 slot.changed = false;
                 if (slot.value == null) {
-                    target.delete(slot.key);
+                    // put(key, null) is the store's delete without reading the old value first (a RocksDB get per
+                    // deleted key, which delete() returns and nothing here uses)
+                    target.put(slot.key, null);
                     entries.remove(slot.key);
                 } else {
                     target.put(slot.key, slot.value);
