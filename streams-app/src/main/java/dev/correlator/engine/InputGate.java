@@ -20,11 +20,15 @@ import org.apache.kafka.streams.processor.api.FixedKeyRecord;
  *   <li>In a replay, records after the end of the replayed window only move stream time on (so the
  *       window's last windows close) and are not correlated.</li>
  * </ul>
+ * A gate built {@link #withTicks} forwards those two kinds (watermarks, records after the replay's end) as
+ * ticks, with a null value, so that the processor after it can act on the stream time they brought (detection
+ * closes its windows on them) without a stream-time punctuator.
  */
 public final class InputGate<V> implements FixedKeyProcessor<String, V, V> {
 
     private final long untilMillis;
     private final InputValidator validator;
+    private final boolean ticks;
     private FixedKeyProcessorContext<String, V> context;
 
     /**
@@ -32,8 +36,18 @@ public final class InputGate<V> implements FixedKeyProcessor<String, V, V> {
      * @param bounds the event times accepted
      */
     public InputGate(java.time.Instant until, EventTimeBounds bounds) {
+        this(until, bounds, false);
+    }
+
+    private InputGate(java.time.Instant until, EventTimeBounds bounds, boolean ticks) {
         this.untilMillis = until == null ? Long.MAX_VALUE : until.toEpochMilli();
         this.validator = new InputValidator(bounds);
+        this.ticks = ticks;
+    }
+
+    /** A gate that forwards watermarks and records after the replay's end as ticks (null value, same timestamp). */
+    public static <V> InputGate<V> withTicks(java.time.Instant until, EventTimeBounds bounds) {
+        return new InputGate<>(until, bounds, true);
     }
 
     @Override
@@ -44,6 +58,7 @@ public final class InputGate<V> implements FixedKeyProcessor<String, V, V> {
     @Override
     public void process(FixedKeyRecord<String, V> record) {
         if (record.headers().lastHeader(Topics.WATERMARK_HEADER) != null) {
+            tick(record);
             return;
         }
         try {
@@ -58,8 +73,15 @@ public final class InputGate<V> implements FixedKeyProcessor<String, V, V> {
             throw e;
         }
         if (record.timestamp() > untilMillis) {
+            tick(record);
             return;
         }
         context.forward(record);
+    }
+
+    private void tick(FixedKeyRecord<String, V> record) {
+        if (ticks) {
+            context.forward(record.withValue(null));
+        }
     }
 }

@@ -36,8 +36,11 @@ import org.apache.kafka.streams.state.Stores;
  *
  * <p>Detection: pings are counted in tumbling windows. A window is judged once stream time passes its
  * end plus grace, so it is final and out-of-order pings within grace change nothing. Windows are judged
- * in time order as soon as a record brings stream time there (and by a stream-time punctuator when only
- * watermarks do); a window with no pings carries no information and is skipped. {@code openAfter}
+ * in time order as soon as a record brings stream time there; watermarks and the records after a replay's
+ * end reach this processor as ticks (a null value, see {@link InputGate}) for that reason alone. No stream-time
+ * punctuator: every punctuation halves the records Kafka Streams processes per task and loop, and one per
+ * window length in every ping task cost a catch-up or replay about a twentieth of its rate. A window with no
+ * pings carries no information and is skipped. {@code openAfter}
  * consecutive failing windows open an outage that starts at the first of them ({@code <service>@<start>});
  * {@code closeAfter} consecutive healthy windows close it, ending when the first of them began. A ping for
  * a window already judged is late: it goes to the late-records output.
@@ -107,7 +110,6 @@ public final class ServiceProcessor implements Processor<String, ServicePing, St
         nextWindowFinal = Long.MIN_VALUE;
         backlog = true;
         backlogPunctuator = null;
-        context.schedule(settings.pingWindow(), PunctuationType.STREAM_TIME, this::judgeClosedWindows);
         scheduleBacklogPunctuator();
     }
 
@@ -133,6 +135,9 @@ public final class ServiceProcessor implements Processor<String, ServicePing, St
         long streamTime = context.currentStreamTimeMs();
         if (streamTime >= nextWindowFinal || backlog) {
             judgeClosedWindows(streamTime);
+        }
+        if (record.value() == null) {
+            return; // a tick: a watermark, or a record after a replay's end, that moved stream time on
         }
         count(record.value(), record);
     }

@@ -84,7 +84,11 @@ public final class CorrelatorTopology {
         // per service, pings alone: detection. A task that reads several partitions pays, in Kafka Streams 4.4,
         // an eagerly formatted log line for each empty one on every record; hosting and claims (nearly always
         // empty) are read by the enricher below, fed the detector's few outages through a repartition topic
-        KStream<String, ServiceOutput> detected = input(builder, names, serdes, settings, Topics.SERVICE_PINGS)
+        KStream<String, ServiceOutput> detected = builder.stream(names.of(Topics.SERVICE_PINGS),
+                        consumed(serdes, settings, Topics.SERVICE_PINGS))
+                // watermarks go on as ticks: detection closes its windows on the stream time they bring
+                .processValues(() -> InputGate.<ServicePing>withTicks(settings.inputUntil(), settings.inputBounds()),
+                        Named.as(Topics.SERVICE_PINGS.name() + "-gate"))
                 .process(ServiceProcessor.supplier(settings, serdes), Named.as("service-processor"));
         KStream<String, OutageFacts> detectedOutages = detected
                 .filter((service, out) -> out.getOutage() != null, Named.as("detected-outage-outputs"))

@@ -72,8 +72,13 @@ class CorrelationTest {
         List<KeyValue<String, CorrelationRecord>> log = engine.changelog();
         List<CorrelationRecord> revisions = log.stream().filter(kv -> kv.key.equals(OUTAGE + "|status:aws/inc-1"))
                 .map(kv -> kv.value).toList();
-        assertThat(revisions).extracting(CorrelationRecord::getRevision).containsExactly(1, 2);
-        CorrelationRecord last = revisions.get(1);
+        // one revision per change of evidence: the incident's end, then the outage's. The outage closes when the
+        // pings' own stream time makes its healthy windows final, here at the watermark (the pings stop at 07:15)
+        assertThat(revisions).extracting(CorrelationRecord::getRevision).containsExactly(1, 2, 3);
+        assertThat(revisions.get(1).getCauseEnd()).isEqualTo(min(50));
+        assertThat(revisions.get(1).getOutageEnd()).isNull();
+        CorrelationRecord last = revisions.get(2);
+        assertThat(last.getOutageEnd()).isEqualTo(min(10));
         assertThat(last.getVerdict()).isEqualTo(Verdict.LINKED);
         assertThat(last.getCauseKind()).isEqualTo(CauseKind.PROVIDER_STATUS);
         assertThat(last.getCauseStart()).isEqualTo(min(-5));

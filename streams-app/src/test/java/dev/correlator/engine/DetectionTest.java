@@ -50,6 +50,30 @@ class DetectionTest {
     }
 
     @Test
+    void aWatermarkOnThePingsAloneClosesTheirLastWindows() {
+        // down 07:00-07:05, then healthy until 07:10: the healthy windows that close the outage are final only
+        // at 07:10 + 2 min grace, after the last ping
+        engine.pings("svc", min(0), min(5), false, "p1", "p2").pings("svc", min(5), min(10), true, "p1", "p2");
+        assertThat(engine.outages()).extracting(Outage::getState).containsExactly(OutageState.OPEN);
+        // no stream-time punctuator: the watermark reaches detection as a tick and its stream time closes them
+        engine.pingWatermark(min(60));
+        assertThat(engine.outages()).extracting(Outage::getState).containsExactly(OutageState.OPEN, OutageState.CLOSED);
+        assertThat(engine.outages().get(1).getEnd()).isEqualTo(min(5));
+    }
+
+    @Test
+    void inAReplayPingsAfterItsEndCloseItsLastWindowsButAreNotCounted() {
+        try (EngineDriver replay = new EngineDriver(getClass().getSimpleName() + "-replay",
+                EngineSettings.defaults().until(min(10)))) {
+            replay.pings("svc", min(0), min(5), false, "p1", "p2").pings("svc", min(5), min(10), true, "p1", "p2")
+                    // after the replay's end: failing, which would open a second outage if it were counted
+                    .pings("svc", min(30), min(40), false, "p1", "p2");
+            assertThat(replay.outages()).extracting(Outage::getState).containsExactly(OutageState.OPEN, OutageState.CLOSED);
+            assertThat(replay.outages()).extracting(Outage::getOutageId).containsOnly("svc@" + min(0));
+        }
+    }
+
+    @Test
     void flappingNeverOpensAnOutage() {
         for (int m = 0; m < 20; m++) {
             engine.pings("svc", min(m), min(m + 1), m % 2 == 1, "p1", "p2");

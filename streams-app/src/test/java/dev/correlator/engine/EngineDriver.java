@@ -227,6 +227,15 @@ final class EngineDriver implements AutoCloseable {
         return this;
     }
 
+    /** A control record on {@code service-pings} alone (the pings' own stream time, as in a real deployment). */
+    EngineDriver pingWatermark(Instant at) {
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(Topics.WATERMARK_HEADER, new byte[0]);
+        nextOffset(Topics.SERVICE_PINGS.name());
+        inputs.get(Topics.SERVICE_PINGS.name()).pipeInput(new TestRecord<>("watermark", null, headers, at));
+        return this;
+    }
+
     /** Moves the driver's wall clock on (wall-clock punctuators run). */
     EngineDriver advanceWallClock(java.time.Duration by) {
         driver.advanceWallClockTime(by);
