@@ -68,6 +68,9 @@ public final class ConfigLoader {
         // check: with the default 100 ms a first start (and every replay, which has its own internal topics) spent
         // 2.7 s there. The clients back off exponentially from this base (retry.backoff.max.ms), as before
         p.put(StreamsConfig.RETRY_BACKOFF_MS_CONFIG, "10");
+        // the stream thread blocks this long for input when it has none, and only then sees that a commit is due;
+        // a record crossing a repartition topic waits for its upstream commit, at every hop (docs/PERFORMANCE.md)
+        p.put(StreamsConfig.POLL_MS_CONFIG, "10");
         // the early commit on uncommitted bytes is for transactional state stores (off here: their stores report 0
         // bytes), yet Kafka Streams 4.4 sums every running task's stores on every loop to check it; see load()
         p.put(StreamsConfig.STATESTORE_UNCOMMITTED_MAX_BYTES_CONFIG, "-1");

@@ -63,6 +63,13 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theStreamThreadBlocksTenMillisecondsForInputUnlessTheUserSaysOtherwise() {
+        assertThat(ConfigLoader.load(null, Map.of(), Map.of()).getProperty(StreamsConfig.POLL_MS_CONFIG)).isEqualTo("10");
+        assertThat(ConfigLoader.load(null, Map.of("KAFKA_POLL_MS", "100"), Map.of())
+                .getProperty(StreamsConfig.POLL_MS_CONFIG)).isEqualTo("100");
+    }
+
+    @Test
     void aMissingConfigFileIsAnErrorNotASilentDefault(@TempDir Path dir) {
         assertThatThrownBy(() -> ConfigLoader.load(dir.resolve("nope.properties"), Map.of(), Map.of()))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("Config file not found");
