@@ -82,7 +82,9 @@ public final class BenchMain {
                           Duration latencyDuration, double latencyLoad, boolean warmup) {
 
         public static Options parse(String... args) {
-            LoadGenerator.Params load = LoadGenerator.Params.defaults();
+            // 30 min of event time (1.8M pings at 10k services): on 10 min, E's startup (internal topics, first
+            // rebalance: about 1.5 s) and the JIT still compiling its medium-frequency paths were a fifth of its run
+            LoadGenerator.Params load = LoadGenerator.Params.defaults().withDuration(Duration.ofMinutes(30));
             int partitions = 4;
             long commitMs = 100;
             boolean child = true;
@@ -302,7 +304,7 @@ public final class BenchMain {
                 // about as many pings as the main run (so that rates compare), at least 3 min of event time
                 LoadGenerator.Params p = options.load();
                 double pingsPerSecond = (double) size * p.probes() * 1000.0 / p.interval().toMillis();
-                long seconds = Math.max(180, Math.min(12_000, Math.round(p.pingCount() / pingsPerSecond)));
+                long seconds = Math.max(180, Math.min(18_000, Math.round(p.pingCount() / pingsPerSecond)));
                 seconds -= seconds % Math.max(1, p.interval().toSeconds());
                 LoadGenerator sized = new LoadGenerator(p.withServices(size).withDuration(Duration.ofSeconds(seconds)));
                 log.printf(Locale.ROOT, "curve: S = %d, %d s of event time: %s%n", size, seconds, sized.summary());
