@@ -32,6 +32,7 @@ public final class CorrelatorApp implements AutoCloseable {
     private final KafkaStreams streams;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final CountDownLatch running = new CountDownLatch(1);
+    private volatile boolean reachedRunning;
     private volatile Throwable failure;
 
     public CorrelatorApp(Properties props) {
@@ -46,6 +47,7 @@ public final class CorrelatorApp implements AutoCloseable {
         streams.setStateListener((now, before) -> {
             LOG.info("Correlator {} -> {}", before, now);
             if (now == KafkaStreams.State.RUNNING) {
+                reachedRunning = true;
                 running.countDown();
             }
             if (now == KafkaStreams.State.NOT_RUNNING || now == KafkaStreams.State.ERROR) {
@@ -77,9 +79,13 @@ public final class CorrelatorApp implements AutoCloseable {
         streams.start();
     }
 
-    /** Waits until the instance is RUNNING (or has stopped); true if running. */
+    /**
+     * Waits until the instance is RUNNING (or has stopped); true if it got there and has not stopped since. A
+     * rebalance right after counts as running: Kafka Streams may follow its first assignment with another within
+     * milliseconds (RUNNING, REBALANCING, RUNNING), and the state read a moment later was then REBALANCING.
+     */
     public boolean awaitRunning(Duration timeout) throws InterruptedException {
-        return running.await(timeout.toMillis(), TimeUnit.MILLISECONDS) && streams.state() == KafkaStreams.State.RUNNING;
+        return running.await(timeout.toMillis(), TimeUnit.MILLISECONDS) && reachedRunning && stopped.getCount() > 0;
     }
 
     /** Blocks until the instance has stopped, by close() or by a fatal error. */
