@@ -527,7 +527,7 @@ public final class BenchMain {
         CpuClock cpuStart = CpuClock.now(brokerProcess);
         try {
             streams.start();
-            double seconds = awaitNoLag(base, appId, List.of(names.of(Topics.SERVICE_PINGS)), streams::state, started,
+            double seconds = awaitNoLag(base, appId, List.of(names.of(Topics.SERVICE_PINGS)), streams::state, () -> true, started,
                     lag -> { });
             return new Phase("baseline", inputs, seconds, inputs / seconds, toRunning(started, running[0]),
                     appCpuSeconds(appId), CpuClock.now(brokerProcess).since(cpuStart));
@@ -560,7 +560,9 @@ public final class BenchMain {
             watcher.setDaemon(true);
             watcher.start();
             long[] half = {-1, -1};
-            double seconds = awaitNoLag(base, appId, names.inputs(), app::state, started, lag -> {
+            // done when the lag is 0 and detection has no backlog of final windows left (worked off after the input
+            // is read: at 100k services the end-of-input watermark closes 300k buckets at once)
+            double seconds = awaitNoLag(base, appId, names.inputs(), app::state, app::detectionSettled, started, lag -> {
                 if (half[0] < 0 && lag >= 0 && lag <= inputs / 2) { // stream time about half way: history so far
                     half[0] = Costs.rocksDbBytes(app.streams());
                     half[1] = Costs.stateKeys(app.streams());
@@ -619,7 +621,8 @@ public final class BenchMain {
      * partition, seen twice in a row (the first of the two counts).
      */
     private double awaitNoLag(Properties base, String appId, List<String> inputs,
-                              java.util.function.Supplier<KafkaStreams.State> state, long started,
+                              java.util.function.Supplier<KafkaStreams.State> state,
+                              java.util.function.BooleanSupplier settled, long started,
                               java.util.function.LongConsumer onLag) throws Exception {
         long deadline = started + options.timeout().toNanos();
         long firstZero = 0;
@@ -637,7 +640,7 @@ public final class BenchMain {
                 long lag = watch.lag();
                 onLag.accept(lag);
                 long now = System.nanoTime();
-                if (lag == 0) {
+                if (lag == 0 && settled.getAsBoolean()) {
                     if (firstZero != 0) {
                         return (firstZero - started) / 1e9;
                     }

@@ -7,6 +7,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import dev.correlator.config.ConfigLoader;
+import dev.correlator.engine.EngineMetrics;
 import dev.correlator.engine.EngineSettings;
 import dev.correlator.kafka.StreamsTestSettings;
 import dev.correlator.topics.CorrelatorSerdes;
@@ -31,6 +32,8 @@ public final class CorrelatorApp implements AutoCloseable {
 
     private final KafkaStreams streams;
     private final CountDownLatch stopped = new CountDownLatch(1);
+    /** How long detection must have had no backlog before the engine counts as done (above the producer's linger). */
+    public static final Duration DETECTION_QUIET = Duration.ofMillis(500);
     private final CountDownLatch running = new CountDownLatch(1);
     private volatile boolean reachedRunning;
     private volatile Throwable failure;
@@ -86,6 +89,29 @@ public final class CorrelatorApp implements AutoCloseable {
      */
     public boolean awaitRunning(Duration timeout) throws InterruptedException {
         return running.await(timeout.toMillis(), TimeUnit.MILLISECONDS) && reachedRunning && stopped.getCount() > 0;
+    }
+
+    /**
+     * Whether detection has had no backlog of final windows for {@code quiet} (or never had one). A consumer lag of 0
+     * does not mean the engine is done: a watermark that closes more windows at once than one call judges (every
+     * window of 100k services) leaves a backlog that is worked off on the wall clock after the input is read. What
+     * waits for the engine to finish checks both; {@code quiet} covers the producer's linger before the last
+     * backlog's outputs show as lag downstream.
+     */
+    public boolean detectionSettled() {
+        return detectionSettled(DETECTION_QUIET);
+    }
+
+    /** As {@link #detectionSettled()}, for a given quiet time. */
+    public boolean detectionSettled(Duration quiet) {
+        double last = 0;
+        for (var metric : streams.metrics().entrySet()) {
+            if (metric.getKey().name().equals(EngineMetrics.DETECTOR_BACKLOG_LAST_MS)
+                    && metric.getValue().metricValue() instanceof Number n && !Double.isNaN(n.doubleValue())) {
+                last = Math.max(last, n.doubleValue());
+            }
+        }
+        return System.currentTimeMillis() - (long) last >= quiet.toMillis();
     }
 
     /** Blocks until the instance has stopped, by close() or by a fatal error. */

@@ -9,6 +9,7 @@ import dev.correlator.errors.DeadLetterMetrics;
 import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.common.metrics.stats.CumulativeCount;
+import org.apache.kafka.common.metrics.stats.Value;
 import org.apache.kafka.streams.StreamsMetrics;
 
 /**
@@ -28,6 +29,14 @@ public final class EngineMetrics {
     public static final String VERDICT_REASONS = "verdict-reasons-total";
     /** LINKED lines taken back, tagged {@code kind}: {@code unlinked} (now UNLINKED or PENDING) or {@code withdrawn} (tombstone). */
     public static final String RETRACTIONS = "retractions-total";
+    /**
+     * Wall-clock time (epoch ms) at which detection last worked on a backlog of final windows (more at once than
+     * one call judges, e.g. when an end-of-input watermark closes every window of 100k services), tagged
+     * {@code task-id}; absent if it never had one. What waits for the engine to be done (replay, scenario runner,
+     * benchmark) reads it: the backlog is worked off on the wall clock after the input is read, when the lag is
+     * already 0.
+     */
+    public static final String DETECTOR_BACKLOG_LAST_MS = "detector-backlog-last-ms";
 
     private EngineMetrics() {
     }
@@ -52,6 +61,16 @@ public final class EngineMetrics {
 
     static void retraction(StreamsMetrics metrics, String kind) {
         count(metrics, RETRACTIONS, "LINKED correlations taken back (unlinked or withdrawn)", Map.of("kind", kind));
+    }
+
+    static void detectorBacklog(StreamsMetrics metrics, String taskId, long wallClockMs) {
+        Map<String, String> tags = new LinkedHashMap<>();
+        tags.put("thread-id", Thread.currentThread().getName());
+        tags.put("task-id", taskId);
+        Sensor sensor = metrics.addSensor("correlator." + DETECTOR_BACKLOG_LAST_MS + "." + tags, Sensor.RecordingLevel.INFO);
+        sensor.add(new MetricName(DETECTOR_BACKLOG_LAST_MS, DeadLetterMetrics.GROUP,
+                "Wall-clock time (epoch ms) at which detection last worked on a backlog of final windows", tags), new Value());
+        sensor.record(wallClockMs);
     }
 
     private static void count(StreamsMetrics metrics, String name, String description, Map<String, String> extraTags) {

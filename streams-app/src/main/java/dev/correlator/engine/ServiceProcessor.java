@@ -180,11 +180,16 @@ public final class ServiceProcessor implements Processor<String, ServicePing, St
         long window = settings.pingWindow().toMillis();
         long lastClosedStart = streamTime - settings.grace().toMillis() - window;
         List<KeyValue<String, PingBucket>> due = new ArrayList<>();
+        boolean wasBacklog = backlog;
         try (KeyValueIterator<String, PingBucket> it = buckets.range(Keys.time(0), Keys.join(Keys.time(lastClosedStart), "\uffff"))) {
             while (it.hasNext() && due.size() < MAX_JUDGED_PER_CALL) {
                 due.add(it.next());
             }
             backlog = it.hasNext();
+        }
+        if (backlog || wasBacklog && !due.isEmpty()) {
+            // what waits for the engine to be done sees the lag at 0 while this is worked off: tell it
+            EngineMetrics.detectorBacklog(context.metrics(), context.taskId().toString(), context.currentSystemTimeMs());
         }
         for (KeyValue<String, PingBucket> kv : due) {
             int sep = kv.key.indexOf(Keys.SEP);

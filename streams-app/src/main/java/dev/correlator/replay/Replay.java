@@ -207,7 +207,8 @@ public final class Replay {
                 Map<TopicPartition, Long> committed = GroupOffsets.committed(admin, appId);
                 long inputLeft = GroupOffsets.lagAgainst(committed, stopOffsets);
                 long internalLeft = internal.repartitionLag(committed);
-                doneRounds = inputLeft == 0 && internalLeft == 0 ? doneRounds + 1 : 0;
+                // and no backlog of final windows in detection: it is worked off after the input is read
+                doneRounds = inputLeft == 0 && internalLeft == 0 && app.detectionSettled() ? doneRounds + 1 : 0;
                 tracker.update(Math.max(0, total - inputLeft), internalLeft);
                 if (doneRounds >= 2) {
                     tracker.finished();

@@ -215,7 +215,8 @@ public final class ScenarioRunner {
                     throw new IllegalStateException("the engine stopped unexpectedly (" + app.state() + "); see the log above");
                 }
                 long lag = watch.lag();
-                quietRounds = lag == 0 ? quietRounds + 1 : 0;
+                // and no backlog of final windows in detection: it is worked off after the input is read
+                quietRounds = lag == 0 && app.detectionSettled() ? quietRounds + 1 : 0;
                 if (quietRounds >= 2) {
                     return;
                 }

@@ -37,16 +37,29 @@ class DetectionTest {
                 engine.ping(String.format("svc-%05d", s), "p1", min(window).plusSeconds(10), false);
             }
         }
+        assertThat(backlogLastMs()).as("no backlog yet").isNull();
         engine.watermark(min(30));
         // the first chunk holds window 0 of the first 10k services: nothing can open yet
         assertThat(engine.outages()).isEmpty();
+        long first = backlogLastMs();
         // no more input: the backlog is worked off on the wall clock, in time order, window 0 before window 1
         engine.advanceWallClock(java.time.Duration.ofMillis(100));
         assertThat(engine.outages()).hasSize(services - 1000);
         engine.advanceWallClock(java.time.Duration.ofMillis(100));
         assertThat(engine.outages()).hasSize(services).extracting(Outage::getStart).containsOnly(min(0));
+        // what waits for the engine to be done (the lag is 0 all along) sees when the backlog was last worked on
+        long last = backlogLastMs();
+        assertThat(last).isEqualTo(first + 200);
         engine.advanceWallClock(java.time.Duration.ofSeconds(1));
         assertThat(engine.outages()).hasSize(services);
+        assertThat(backlogLastMs()).as("no backlog any more: not updated").isEqualTo(last);
+    }
+
+    /** The detector's backlog metric of the (single) task, or null if it never had a backlog. */
+    private Long backlogLastMs() {
+        return engine.metrics().entrySet().stream()
+                .filter(m -> m.getKey().name().equals(EngineMetrics.DETECTOR_BACKLOG_LAST_MS))
+                .map(m -> ((Number) m.getValue().metricValue()).longValue()).findFirst().orElse(null);
     }
 
     @Test
