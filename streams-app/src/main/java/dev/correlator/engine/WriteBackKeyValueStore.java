@@ -33,7 +33,8 @@ import org.apache.kafka.streams.state.internals.WrappedStateStore;
  * The entries are loaded from the wrapped store on first use after a (re)start, so after restoration; Kafka Streams
  * calls {@code clearCache} when it recycles a task's state (active to standby or back), which forgets them.
  *
- * <p>Limits: everything the store holds is on the heap (use it for state bounded by open windows); values are held,
+ * <p>Limits: everything the store holds is on the heap (use it for bounded state: the buckets of open windows,
+ * the detector's state of the services with an open or pending outage); values are held,
  * not copied (put a value back after changing it, or the change is not written); keys are Strings ordered as
  * Java orders them, which is their UTF-8 byte order for the keys the engine makes (no characters past U+FFFF);
  * interactive queries see the wrapped store, so what was changed since the last commit is not visible to them.
