@@ -7,6 +7,7 @@ import java.util.Map;
 import dev.correlator.avro.Verdict;
 import dev.correlator.errors.DeadLetterMetrics;
 import org.apache.kafka.common.MetricName;
+import org.apache.kafka.common.metrics.MeasurableStat;
 import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.common.metrics.stats.CumulativeCount;
 import org.apache.kafka.common.metrics.stats.Value;
@@ -64,23 +65,24 @@ public final class EngineMetrics {
     }
 
     static void detectorBacklog(StreamsMetrics metrics, String taskId, long wallClockMs) {
-        Map<String, String> tags = new LinkedHashMap<>();
-        tags.put("thread-id", Thread.currentThread().getName());
-        tags.put("task-id", taskId);
-        Sensor sensor = metrics.addSensor("correlator." + DETECTOR_BACKLOG_LAST_MS + "." + tags, Sensor.RecordingLevel.INFO);
-        sensor.add(new MetricName(DETECTOR_BACKLOG_LAST_MS, DeadLetterMetrics.GROUP,
-                "Wall-clock time (epoch ms) at which detection last worked on a backlog of final windows", tags), new Value());
-        sensor.record(wallClockMs);
+        sensor(metrics, DETECTOR_BACKLOG_LAST_MS,
+                "Wall-clock time (epoch ms) at which detection last worked on a backlog of final windows",
+                Map.of("task-id", taskId), new Value()).record(wallClockMs);
     }
 
     private static void count(StreamsMetrics metrics, String name, String description, Map<String, String> extraTags) {
-        String thread = Thread.currentThread().getName();
+        sensor(metrics, name, description, extraTags, new CumulativeCount()).record();
+    }
+
+    /** The sensor of this metric for the calling stream thread and {@code extraTags}, made on first use. */
+    private static Sensor sensor(StreamsMetrics metrics, String name, String description, Map<String, String> extraTags,
+                                 MeasurableStat stat) {
         Map<String, String> tags = new LinkedHashMap<>();
-        tags.put("thread-id", thread);
+        tags.put("thread-id", Thread.currentThread().getName());
         tags.putAll(extraTags);
         // one sensor per metric and tag set: a sensor records into every metric it holds
         Sensor sensor = metrics.addSensor("correlator." + name + "." + tags, Sensor.RecordingLevel.INFO);
-        sensor.add(new MetricName(name, DeadLetterMetrics.GROUP, description, tags), new CumulativeCount());
-        sensor.record();
+        sensor.add(new MetricName(name, DeadLetterMetrics.GROUP, description, tags), stat);
+        return sensor;
     }
 }

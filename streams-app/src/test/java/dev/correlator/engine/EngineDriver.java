@@ -216,12 +216,9 @@ final class EngineDriver implements AutoCloseable {
 
     /** A control record on every input: moves stream time to {@code at} so every window before it closes. */
     EngineDriver watermark(Instant at) {
-        RecordHeaders headers = new RecordHeaders();
-        headers.add(Topics.WATERMARK_HEADER, new byte[0]);
         for (TopicSpec<?> spec : Topics.INPUTS) {
             if (!spec.compacted()) { // as the scenario runner: tables get no watermark
-                nextOffset(spec.name());
-                inputs.get(spec.name()).pipeInput(new TestRecord<>("watermark", null, headers, at));
+                watermark(spec, at);
             }
         }
         return this;
@@ -229,11 +226,15 @@ final class EngineDriver implements AutoCloseable {
 
     /** A control record on {@code service-pings} alone (the pings' own stream time, as in a real deployment). */
     EngineDriver pingWatermark(Instant at) {
+        watermark(Topics.SERVICE_PINGS, at);
+        return this;
+    }
+
+    private void watermark(TopicSpec<?> spec, Instant at) {
         RecordHeaders headers = new RecordHeaders();
         headers.add(Topics.WATERMARK_HEADER, new byte[0]);
-        nextOffset(Topics.SERVICE_PINGS.name());
-        inputs.get(Topics.SERVICE_PINGS.name()).pipeInput(new TestRecord<>("watermark", null, headers, at));
-        return this;
+        nextOffset(spec.name());
+        inputs.get(spec.name()).pipeInput(new TestRecord<>("watermark", null, headers, at));
     }
 
     /** Moves the driver's wall clock on (wall-clock punctuators run). */
