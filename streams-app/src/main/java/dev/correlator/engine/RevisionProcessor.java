@@ -1,5 +1,7 @@
 package dev.correlator.engine;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,6 +14,7 @@ import dev.correlator.avro.internal.PairDraft;
 import dev.correlator.avro.internal.PairState;
 import dev.correlator.topics.CorrelatorSerdes;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
@@ -32,14 +35,20 @@ public final class RevisionProcessor implements Processor<String, PairDraft, Str
 
     public static final String PAIRS_STORE = "pair-state-store";
 
+    private final Duration outageRetention;
     private ProcessorContext<String, CorrelationRecord> context;
     private KeyValueStore<String, PairState> pairs;
 
-    public static ProcessorSupplier<String, PairDraft, String, CorrelationRecord> supplier(CorrelatorSerdes serdes) {
+    private RevisionProcessor(Duration outageRetention) {
+        this.outageRetention = outageRetention;
+    }
+
+    public static ProcessorSupplier<String, PairDraft, String, CorrelationRecord> supplier(EngineSettings settings,
+                                                                                           CorrelatorSerdes serdes) {
         return new ProcessorSupplier<>() {
             @Override
             public Processor<String, PairDraft, String, CorrelationRecord> get() {
-                return new RevisionProcessor();
+                return new RevisionProcessor(settings.outageRetention());
             }
 
             @Override
@@ -54,6 +63,17 @@ public final class RevisionProcessor implements Processor<String, PairDraft, Str
     public void init(ProcessorContext<String, CorrelationRecord> context) {
         this.context = context;
         this.pairs = context.getStateStore(PAIRS_STORE);
+        context.schedule(Duration.ofHours(1), PunctuationType.STREAM_TIME, this::prune);
+    }
+
+    /**
+     * Forgets the pairs of outages that ended longer ago than the outage retention, as the correlator forgets the
+     * outages themselves: no new judgement of them can come.
+     */
+    private void prune(long streamTime) {
+        Instant horizon = Instant.ofEpochMilli(streamTime).minus(outageRetention);
+        StorePruning.deleteWhere(pairs, state -> state.getLast() != null
+                && StorePruning.endedBefore(state.getLast().getOutageEnd(), horizon));
     }
 
     @Override

@@ -27,6 +27,7 @@ import dev.correlator.engine.AttributionProcessor;
 import dev.correlator.engine.Keys;
 import dev.correlator.engine.ServiceEnricher;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.StoreQueryParameters;
@@ -44,8 +45,9 @@ import org.slf4j.LoggerFactory;
  * The JSON API under {@code /api/} (see {@link ApiRequest} for the paths), answered from the engine's
  * state stores with Kafka Streams interactive queries:
  * <ul>
- *   <li>an outage, its correlations and its attribution: {@code attribution-store} (key: outage id), which
- *       holds per outage its facts, the latest verdict per cause and the last attribution emitted;</li>
+ *   <li>an outage and its attribution: {@code attribution-store} (key: outage id), which holds per outage its
+ *       facts and the last attribution emitted; its correlations: {@code attribution-lines-store} (key
+ *       {@code <outageId>|<causeId>}, in the same task), a prefix scan;</li>
  *   <li>a service's outages in a time range: {@code service-outages-store} (key {@code <service>|<start>},
  *       partitioned by service), a range scan up to {@code to}.</li>
  * </ul>
@@ -169,7 +171,8 @@ public final class QueryApi implements HttpHandler {
         }
         return switch (request.kind()) {
             case OUTAGE -> Answer.json(200, outage(state.getOutage()));
-            case CORRELATIONS -> Answer.json(200, correlations(request.id(), state));
+            case CORRELATIONS -> Answer.json(200, correlations(request.id(), state.getVerdicts().isEmpty()
+                    ? lines(request.id(), partition) : state.getVerdicts()));
             case ATTRIBUTION -> state.getLast() == null
                     ? Answer.error(404, "no attribution for '" + request.id() + "' yet")
                     : Answer.json(200, Json.plain(state.getLast()));
@@ -213,12 +216,32 @@ public final class QueryApi implements HttpHandler {
         return out;
     }
 
-    /** The latest line per cause, by cause id (withdrawn pairs are gone). */
-    static Map<String, Object> correlations(String outageId, AttributionState state) {
+    /**
+     * The latest line of each of the outage's pairs, from {@code attribution-lines-store} on the partition that holds
+     * the outage (the same task writes both stores).
+     */
+    private Map<String, CorrelationRecord> lines(String outageId, int partition) {
+        ReadOnlyKeyValueStore<String, CorrelationRecord> store = streams.store(StoreQueryParameters
+                .fromNameAndType(AttributionProcessor.LINES_STORE, QueryableStoreTypes.<String, CorrelationRecord>keyValueStore())
+                .withPartition(partition));
+        String prefix = outageId + Keys.SEP;
+        Map<String, CorrelationRecord> byCause = new TreeMap<>();
+        try (KeyValueIterator<String, CorrelationRecord> it = store.prefixScan(prefix, new StringSerializer())) {
+            it.forEachRemaining(kv -> byCause.put(kv.key.substring(prefix.length()), kv.value));
+        }
+        return byCause;
+    }
+
+    /**
+     * The latest line per cause, by cause id (withdrawn pairs are gone). The lines come from
+     * {@code attribution-lines-store}, or, for an outage not updated since a version before that store, from its
+     * state's {@code verdicts}.
+     */
+    static Map<String, Object> correlations(String outageId, Map<String, CorrelationRecord> latestByCause) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("outageId", outageId);
         List<Object> lines = new ArrayList<>();
-        new TreeMap<>(state.getVerdicts()).values().forEach(r -> lines.add(Json.plain(r)));
+        new TreeMap<>(latestByCause).values().forEach(r -> lines.add(Json.plain(r)));
         out.put("correlations", lines);
         return out;
     }

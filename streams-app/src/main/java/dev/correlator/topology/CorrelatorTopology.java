@@ -165,7 +165,7 @@ public final class CorrelatorTopology {
                         Named.as("scope-inputs-with-inferred"))
                 .process(Correlator.supplier(settings, serdes), Named.as("correlator"))
                 .repartition(repartitioned(serdes, PairDraft.class, "pair-drafts"))
-                .process(RevisionProcessor.supplier(serdes), Named.as("revisions"));
+                .process(RevisionProcessor.supplier(settings, serdes), Named.as("revisions"));
         correlations.to(names.of(Topics.CORRELATIONS), produced(serdes, Topics.CORRELATIONS, "correlations-sink"));
 
         // per outage: attribution
@@ -180,7 +180,7 @@ public final class CorrelatorTopology {
                 .repartition(repartitioned(serdes, AttributionInput.class, "attribution-inputs"))
                 .merge(verdictsByOutage.repartition(repartitioned(serdes, AttributionInput.class, "attribution-verdicts")),
                         Named.as("attribution-inputs-merged"))
-                .process(AttributionProcessor.supplier(serdes), Named.as("attribution"))
+                .process(AttributionProcessor.supplier(settings, serdes), Named.as("attribution"))
                 .to(names.of(Topics.OUTAGE_ATTRIBUTIONS), produced(serdes, Topics.OUTAGE_ATTRIBUTIONS, "outage-attributions-sink"));
 
         return builder.build(streamsProps);

@@ -7,6 +7,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
 
 import dev.correlator.avro.AttributionStatus;
 import dev.correlator.avro.CauseKind;
@@ -17,7 +19,11 @@ import dev.correlator.avro.EventPhase;
 import dev.correlator.avro.Placement;
 import dev.correlator.avro.ReasonCode;
 import dev.correlator.avro.Verdict;
+import dev.correlator.avro.internal.AttributionState;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -104,6 +110,94 @@ class CorrelationTest {
         assertThat(engine.finalAttributions().get(OUTAGE).getStatus()).isEqualTo(AttributionStatus.NO_KNOWN_CAUSE);
         // the retraction is counted
         assertThat(EngineMetricsTest.sum(engine.metrics(), EngineMetrics.RETRACTIONS, Map.of("kind", "unlinked"))).isEqualTo(1);
+    }
+
+    @Test
+    void anAttributionStateWrittenBeforeTheLinesStoreIsMovedThereOnTheOutagesNextUpdate() {
+        outage(at("ovhcloud", "ovh-sbg2", "sbg"))
+                .event("sbg-power", "ovhcloud", EventKind.POWER, EventPhase.STARTED, min(-60), "ovh-sbg2", "sbg", null)
+                .watermark(min(100));
+        KeyValueStore<String, AttributionState> states = engine.keyValueStore(AttributionProcessor.ATTRIBUTION_STORE);
+        KeyValueStore<String, CorrelationRecord> lines = engine.keyValueStore(AttributionProcessor.LINES_STORE);
+        AttributionState current = states.get(OUTAGE);
+        assertThat(current.getLinked()).containsOnlyKeys("dc:sbg-power");
+        assertThat(current.getVerdicts()).isEmpty();
+        Map<String, CorrelationRecord> before = lines(lines);
+        assertThat(before).containsKey("dc:sbg-power").allSatisfy((cause, line) -> assertThat(line.getCauseId()).isEqualTo(cause));
+        // the state as a version before the lines store left it: every line in its verdicts, no summary
+        before.keySet().forEach(cause -> lines.delete(OUTAGE + "|" + cause));
+        states.put(OUTAGE, AttributionState.newBuilder(current).setVerdicts(before).setLinked(Map.of()).setPending(List.of()).build());
+
+        // the end of the event is reported late: it was over half an hour before the outage
+        engine.event("sbg-power", "ovhcloud", EventKind.POWER, EventPhase.ENDED, min(-30), "ovh-sbg2", "sbg", null);
+        assertThat(engine.finalAttributions().get(OUTAGE).getStatus()).isEqualTo(AttributionStatus.NO_KNOWN_CAUSE);
+        assertThat(engine.finalAttributions().get(OUTAGE).getRevision()).isEqualTo(current.getLast().getRevision() + 1);
+        AttributionState migrated = states.get(OUTAGE);
+        assertThat(migrated.getVerdicts()).isEmpty();
+        assertThat(migrated.getLinked()).isEmpty();
+        Map<String, CorrelationRecord> after = lines(lines);
+        assertThat(after.keySet()).isEqualTo(before.keySet());
+        assertThat(after.get("dc:sbg-power").getVerdict()).isEqualTo(Verdict.UNLINKED);
+        assertThat(after.get("dc:sbg-power").getRevision()).isEqualTo(before.get("dc:sbg-power").getRevision() + 1);
+    }
+
+    @Test
+    void aRevisionThatChangesNoVerdictWritesItsLineAndNotTheOutagesState() {
+        // a fire in another datacenter of the same provider: an UNLINKED line
+        outage(at("ovhcloud", "ovh-sbg2", "sbg"))
+                .event("rbx-fire", "ovhcloud", EventKind.FIRE, EventPhase.STARTED, min(-60), "ovh-rbx1", "rbx", null)
+                .watermark(min(100));
+        assertThat(engine.finalCorrelations().get(OUTAGE + "|dc:rbx-fire").getVerdict()).isEqualTo(Verdict.UNLINKED);
+        engine.changelogOf(AttributionProcessor.ATTRIBUTION_STORE);
+        engine.changelogOf(AttributionProcessor.LINES_STORE);
+
+        engine.event("rbx-fire", "ovhcloud", EventKind.FIRE, EventPhase.ENDED, min(30), "ovh-rbx1", "rbx", null);
+        CorrelationRecord revised = engine.finalCorrelations().get(OUTAGE + "|dc:rbx-fire");
+        assertThat(revised.getVerdict()).isEqualTo(Verdict.UNLINKED);
+        assertThat(revised.getCauseEnd()).isEqualTo(min(30));
+        // one line rewritten, in the lines store only: the outage's state (its facts, linked causes, last
+        // attribution) is not, nor are its other lines
+        assertThat(engine.changelogOf(AttributionProcessor.LINES_STORE)).extracting(kv -> kv.key)
+                .containsExactly(OUTAGE + "|dc:rbx-fire");
+        assertThat(engine.changelogOf(AttributionProcessor.ATTRIBUTION_STORE)).isEmpty();
+    }
+
+    @Test
+    void anOutageEndedLongerAgoThanTheRetentionIsForgottenWithItsLinesAndPairs() {
+        Properties props = new Properties();
+        props.setProperty("correlator.outage.retention", "PT6H");
+        try (EngineDriver short6h = new EngineDriver(getClass().getSimpleName() + "-retention",
+                EngineSettings.fromProperties(props))) {
+            short6h.hosting("svc", t("2021-01-01T00:00:00Z"), at("ovhcloud", "ovh-sbg2", "sbg"))
+                    .pings("svc", min(-5), min(0), true, "p1", "p2")
+                    .pings("svc", min(0), min(10), false, "p1", "p2")
+                    .pings("svc", min(10), min(15), true, "p1", "p2")
+                    .event("sbg-power", "ovhcloud", EventKind.POWER, EventPhase.STARTED, min(-60), "ovh-sbg2", "sbg", null)
+                    .watermark(min(100));
+            KeyValueStore<String, AttributionState> states = short6h.keyValueStore(AttributionProcessor.ATTRIBUTION_STORE);
+            KeyValueStore<String, CorrelationRecord> lines = short6h.keyValueStore(AttributionProcessor.LINES_STORE);
+            KeyValueStore<String, Object> pairs = short6h.keyValueStore(RevisionProcessor.PAIRS_STORE);
+            String pair = OUTAGE + "|dc:sbg-power";
+            assertThat(short6h.finalAttributions().get(OUTAGE).getStatus()).isEqualTo(AttributionStatus.EXPLAINED);
+            // the outage ended at 07:10: still kept at 12:00
+            short6h.watermark(min(5 * 60));
+            assertThat(states.get(OUTAGE)).isNotNull();
+            assertThat(lines.get(pair)).isNotNull();
+            assertThat(pairs.get(pair)).isNotNull();
+            // forgotten once stream time is past 13:10
+            short6h.watermark(min(7 * 60));
+            assertThat(states.get(OUTAGE)).isNull();
+            assertThat(lines(lines)).isEmpty();
+            assertThat(pairs.get(pair)).isNull();
+        }
+    }
+
+    private static Map<String, CorrelationRecord> lines(KeyValueStore<String, CorrelationRecord> store) {
+        Map<String, CorrelationRecord> out = new TreeMap<>();
+        try (KeyValueIterator<String, CorrelationRecord> it = store.prefixScan(OUTAGE + "|", new StringSerializer())) {
+            it.forEachRemaining(kv -> out.put(kv.key.substring(OUTAGE.length() + 1), kv.value));
+        }
+        return out;
     }
 
     @Test

@@ -41,12 +41,14 @@ import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.VersionedKeyValueStore;
 import org.apache.kafka.streams.test.TestRecord;
 
@@ -164,6 +166,16 @@ final class EngineDriver implements AutoCloseable {
 
     Map<MetricName, ? extends Metric> metrics() {
         return driver.metrics();
+    }
+
+    <V> KeyValueStore<String, V> keyValueStore(String name) {
+        return driver.getKeyValueStore(name);
+    }
+
+    /** The records written to a store's changelog topic since the last call. */
+    List<KeyValue<String, byte[]>> changelogOf(String store) {
+        return driver.createOutputTopic("engine-test-" + store + "-changelog", new StringDeserializer(),
+                new ByteArrayDeserializer()).readKeyValuesToList();
     }
 
     VersionedKeyValueStore<String, ServiceHosting> hostingStore() {
