@@ -56,6 +56,12 @@ class CoTenantInferenceTest {
 
     /** As above, the i-th platform (from 0) failing at 07:00 + (i mod {@code spreadMinutes}) minutes. */
     static List<ScenarioRecord> vendorMorning(int down, int healthy, boolean statusConfirms, int spreadMinutes) {
+        return vendorMorning(down, healthy, statusConfirms, spreadMinutes, 40);
+    }
+
+    /** As above, the platforms back up at 07:00 + {@code upMinute} (never, past 07:49: their outages stay open). */
+    static List<ScenarioRecord> vendorMorning(int down, int healthy, boolean statusConfirms, int spreadMinutes,
+                                              int upMinute) {
         List<ScenarioRecord> out = new ArrayList<>();
         Placement dc1 = Placement.newBuilder().setProvider("ent-vendor").setDatacenter("ent-vendor-dc1").setRegion("fr")
                 .setComponent(null).build();
@@ -75,7 +81,7 @@ class CoTenantInferenceTest {
             String service = services.get(s);
             boolean fails = service.startsWith("ent-");
             for (int minute = -5; minute < 50; minute++) {
-                boolean ok = !fails || minute < s % spreadMinutes || minute >= 40;
+                boolean ok = !fails || minute < s % spreadMinutes || minute >= upMinute;
                 for (int p = 0; p < 2; p++) {
                     Instant at = min(minute).plusSeconds(10 + 20L * p);
                     out.add(new ScenarioRecord(out.size(), Topics.SERVICE_PINGS, service, ServicePing.newBuilder()
@@ -274,6 +280,23 @@ class CoTenantInferenceTest {
             // no claims here: each draft the correlator sends changes its pair's line, so it is a revision
             assertThat(engine.repartitionRecords("pair-drafts")).isEqualTo(changelog.size());
         }
+    }
+
+    @Test
+    void everyOutageOfALargeGroupEndsWithTheConfidenceOfTheWholeGroup() {
+        // 60 platforms down within 5 minutes beside 12 healthy ones, still down when the pings stop (so no end of
+        // an outage re-judges its lines): 60 versions of the inferred cause. The correlator re-judges only the
+        // outages that joined when a version judges the others as the previous one did; when the confidence
+        // moves (the share down and the number down change it), all of them
+        Run run = run(vendorMorning(60, 12, false, 5, 1000), "large");
+        List<CorrelationRecord> inferred = run.lines().entrySet().stream()
+                .filter(e -> e.getKey().endsWith("|" + INFERRED)).map(Map.Entry::getValue).toList();
+        assertThat(inferred).hasSize(60).allSatisfy(line -> assertThat(line.getVerdict()).isEqualTo(Verdict.LINKED));
+        // the confidence moved as the group grew (earlier revisions of the lines carry other values) ...
+        assertThat(run.changelog().stream().filter(kv -> kv.key.endsWith("|" + INFERRED))
+                .map(kv -> kv.value.getConfidence()).distinct().count()).isGreaterThan(1);
+        // ... and every line ends with one value: that of the last version, which judged the last outage to join
+        assertThat(inferred).extracting(CorrelationRecord::getConfidence).containsOnly(inferred.get(0).getConfidence());
     }
 
     private static Map<String, String> withoutRevisions(Map<String, CorrelationRecord> lines) {

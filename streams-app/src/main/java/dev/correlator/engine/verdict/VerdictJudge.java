@@ -111,6 +111,16 @@ public final class VerdictJudge {
     }
 
     /**
+     * Whether {@link #judgeInferred} judges every outage of a group the same with evidence {@code a} as with
+     * {@code b}, all else equal: the same reasons (co-tenants healthy or not) and the same LINKED confidence. A
+     * large group that grows by one outage usually changes neither (the confidence is rounded), so its other
+     * outages need no new judgement.
+     */
+    public static boolean sameInferredJudgements(CoTenantEvidence a, CoTenantEvidence b) {
+        return (a.healthy() > 0) == (b.healthy() > 0) && Confidence.coTenants(a) == Confidence.coTenants(b);
+    }
+
+    /**
      * Judges an outage of the group against the inferred cause of its placement. Scope is
      * {@code CO_TENANTS_DOWN} (the outage is one of the group: the caller only asks for those), with
      * {@code CO_TENANTS_HEALTHY} when some co-tenants stayed up; time as for any cause; and

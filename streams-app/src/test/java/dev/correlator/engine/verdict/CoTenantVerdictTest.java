@@ -129,4 +129,28 @@ class CoTenantVerdictTest {
             }
         }
     }
+
+    @Nested
+    class WhenAGrowingGroupNeedsNoNewJudgement {
+
+        @Test
+        void sameJudgementsWhenTheRoundedConfidenceAndTheHealthyReasonStay() {
+            // a large group one outage larger: the confidence, rounded to hundredths, does not move
+            assertThat(Confidence.coTenants(evidence(400, 0))).isEqualTo(Confidence.coTenants(evidence(401, 0)));
+            assertThat(VerdictJudge.sameInferredJudgements(evidence(400, 0), evidence(401, 0))).isTrue();
+        }
+
+        @Test
+        void newJudgementsWhenTheConfidenceMoves() {
+            assertThat(Confidence.coTenants(evidence(3, 0))).isNotEqualTo(Confidence.coTenants(evidence(4, 0)));
+            assertThat(VerdictJudge.sameInferredJudgements(evidence(3, 0), evidence(4, 0))).isFalse();
+        }
+
+        @Test
+        void newJudgementsWhenHealthyCoTenantsAppearOrGo() {
+            // CO_TENANTS_HEALTHY is a reason of every line: from 0 healthy to 1 changes them all
+            assertThat(VerdictJudge.sameInferredJudgements(evidence(400, 0), evidence(400, 1))).isFalse();
+            assertThat(VerdictJudge.sameInferredJudgements(evidence(400, 1), evidence(400, 0))).isFalse();
+        }
+    }
 }
