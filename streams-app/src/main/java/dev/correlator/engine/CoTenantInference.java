@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 
 import dev.correlator.avro.CauseKind;
 import dev.correlator.avro.Outage;
@@ -270,7 +269,7 @@ public final class CoTenantInference implements Processor<String, PlacementInput
 
     /** The inferred cause of one group, or null when the group does not make one. */
     private CauseState judgeGroup(String placement, long anchor, List<PlacementOutageIndex.Entry> group) {
-        Set<String> down = new TreeSet<>();
+        Set<String> down = new HashSet<>(); // its size and membership only
         List<String> outageIds = new ArrayList<>();
         Instant end = null;
         boolean allClosed = true;
