@@ -562,7 +562,7 @@ public final class BenchMain {
             long[] half = {-1, -1};
             // done when the lag is 0 and detection has no backlog of final windows left (worked off after the input
             // is read: at 100k services the end-of-input watermark closes 300k buckets at once)
-            double seconds = awaitNoLag(base, appId, names.inputs(), app::state, app::detectionSettled, started, lag -> {
+            double seconds = awaitNoLag(base, appId, names.inputs(), app::state, app::backlogSettled, started, lag -> {
                 if (half[0] < 0 && lag >= 0 && lag <= inputs / 2) { // stream time about half way: history so far
                     half[0] = Costs.rocksDbBytes(app.streams());
                     half[1] = Costs.stateKeys(app.streams());

@@ -32,8 +32,8 @@ public final class CorrelatorApp implements AutoCloseable {
 
     private final KafkaStreams streams;
     private final CountDownLatch stopped = new CountDownLatch(1);
-    /** How long detection must have had no backlog before the engine counts as done (above the producer's linger). */
-    public static final Duration DETECTION_QUIET = Duration.ofMillis(500);
+    /** How long detection and inference must have had nothing pending before the engine counts as done (above the producer's linger). */
+    public static final Duration BACKLOG_QUIET = Duration.ofMillis(500);
     private final CountDownLatch running = new CountDownLatch(1);
     private volatile boolean reachedRunning;
     private volatile Throwable failure;
@@ -92,21 +92,23 @@ public final class CorrelatorApp implements AutoCloseable {
     }
 
     /**
-     * Whether detection has had no backlog of final windows for {@code quiet} (or never had one). A consumer lag of 0
-     * does not mean the engine is done: a watermark that closes more windows at once than one call judges (every
-     * window of 100k services) leaves a backlog that is worked off on the wall clock after the input is read. What
-     * waits for the engine to finish checks both; {@code quiet} covers the producer's linger before the last
-     * backlog's outputs show as lag downstream.
+     * Whether detection has had no backlog of final windows, and co-tenant inference no re-grouping pending, for
+     * {@code quiet} (or never had any). A consumer lag of 0 does not mean the engine is done: a watermark that closes
+     * more windows at once than one call judges (every window of 100k services) leaves a backlog that is worked off
+     * on the wall clock after the input is read, and inference re-groups on the wall clock what the last inputs
+     * changed. What waits for the engine to finish checks both; {@code quiet} covers the producer's linger before the
+     * last outputs show as lag downstream.
      */
-    public boolean detectionSettled() {
-        return detectionSettled(DETECTION_QUIET);
+    public boolean backlogSettled() {
+        return backlogSettled(BACKLOG_QUIET);
     }
 
-    /** As {@link #detectionSettled()}, for a given quiet time. */
-    public boolean detectionSettled(Duration quiet) {
+    /** As {@link #backlogSettled()}, for a given quiet time. */
+    public boolean backlogSettled(Duration quiet) {
         double last = 0;
         for (var metric : streams.metrics().entrySet()) {
-            if (metric.getKey().name().equals(EngineMetrics.DETECTOR_BACKLOG_LAST_MS)
+            String name = metric.getKey().name();
+            if ((name.equals(EngineMetrics.DETECTOR_BACKLOG_LAST_MS) || name.equals(EngineMetrics.INFERENCE_PENDING_LAST_MS))
                     && metric.getValue().metricValue() instanceof Number n && !Double.isNaN(n.doubleValue())) {
                 last = Math.max(last, n.doubleValue());
             }

@@ -25,6 +25,7 @@ import dev.correlator.engine.verdict.VerdictJudge;
 import dev.correlator.topics.CorrelatorSerdes;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.Cancellable;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -49,8 +50,19 @@ import org.apache.kafka.streams.state.Stores;
  *   <li>{@code placement-counts-store}: per placement, how many services are hosted there from each change
  *       time on (the count as of a time is one seek; an in-order change updates one entry);</li>
  *   <li>{@code placement-outages-store}: the outages of services hosted there, by start;</li>
- *   <li>{@code placement-causes-store}: the inferred causes emitted, by start (to update or withdraw them).</li>
+ *   <li>{@code placement-causes-store}: the inferred causes emitted, by start (to update or withdraw them);</li>
+ *   <li>{@code placement-pending-store}: per placement, the stretch of outage starts to re-group at the next
+ *       flush.</li>
  * </ul>
+ *
+ * <p>Re-grouping is coalesced: an input only marks its placement's stretch pending, and a wall-clock punctuator,
+ * scheduled only while something is pending, re-groups each pending placement once every
+ * {@value #FLUSH_INTERVAL_MS} ms. Re-grouping at every input made a group of n outages cost n re-groupings of up
+ * to n outages and n versions of its cause carrying up to n outage ids each (a datacenter event that takes down
+ * hundreds of services at once was most of the correlation stages' time and of their latency tail). The pending
+ * stretches are a store of their own, so that the inputs a commit acknowledges are never re-grouped by nobody
+ * after a crash; and the time of the last flush is a metric ({@link EngineMetrics#INFERENCE_PENDING_LAST_MS}), since
+ * the work is done after the consumer lag is already 0.
  *
  * <p>Groups: outages by start; a group opens with the earliest outage not yet in a group and takes every
  * outage that opened within the window of it. Any change (outage, its end, membership) recomputes the
@@ -64,6 +76,9 @@ public final class CoTenantInference implements Processor<String, PlacementInput
     public static final String COUNTS_STORE = "placement-counts-store";
     public static final String OUTAGES_STORE = "placement-outages-store";
     public static final String CAUSES_STORE = "placement-causes-store";
+    public static final String PENDING_STORE = "placement-pending-store";
+    /** how often pending placements are re-grouped, while there are any */
+    static final long FLUSH_INTERVAL_MS = 100;
 
     private static final String END = "\uffff";
 
@@ -74,6 +89,10 @@ public final class CoTenantInference implements Processor<String, PlacementInput
     private KeyValueStore<String, OutageFacts> outages;
     private PlacementOutageIndex index;
     private KeyValueStore<String, CauseState> causes;
+    /** placement → {@code <from>:<to>:<timestamp>}: the stretch of outage starts to re-group, the latest input's time */
+    private KeyValueStore<String, String> pending;
+    /** the flush punctuator; scheduled only while something is pending (each punctuation costs the thread a loop) */
+    private Cancellable flusher;
 
     CoTenantInference(EngineSettings settings) {
         this.settings = settings;
@@ -97,7 +116,10 @@ public final class CoTenantInference implements Processor<String, PlacementInput
                         Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(OUTAGES_STORE), Serdes.String(),
                                 serdes.value(OutageFacts.class)),
                         Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CAUSES_STORE), Serdes.String(),
-                                serdes.value(CauseState.class)));
+                                serdes.value(CauseState.class)),
+                        // written by every input, emptied by every flush: held as objects, written once per commit
+                        WriteBackKeyValueStore.builder(Stores.keyValueStoreBuilder(
+                                Stores.persistentKeyValueStore(PENDING_STORE), Serdes.String(), Serdes.String())));
             }
         };
     }
@@ -110,7 +132,15 @@ public final class CoTenantInference implements Processor<String, PlacementInput
         this.outages = context.getStateStore(OUTAGES_STORE);
         this.index = new PlacementOutageIndex(outages);
         this.causes = context.getStateStore(CAUSES_STORE);
+        this.pending = context.getStateStore(PENDING_STORE);
         context.schedule(Duration.ofHours(1), PunctuationType.STREAM_TIME, this::prune);
+        // Kafka Streams runs init again on this instance when it revives the task: what was pending before is still
+        flusher = null;
+        try (KeyValueIterator<String, String> it = pending.all()) {
+            if (it.hasNext()) {
+                scheduleFlush();
+            }
+        }
     }
 
     @Override
@@ -129,7 +159,7 @@ public final class CoTenantInference implements Processor<String, PlacementInput
         index.put(placement, Keys.join(placement, Keys.time(o.getStart()), o.getOutageId()), facts);
         // the groups this outage can be in, or whose healthy count it can change (it is down there)
         long start = o.getStart().toEpochMilli();
-        regroup(placement, start - window(), start + settings.correlation().lookBack().toMillis(), ts);
+        markPending(placement, start - window(), start + settings.correlation().lookBack().toMillis(), ts);
     }
 
     /**
@@ -165,7 +195,45 @@ public final class CoTenantInference implements Processor<String, PlacementInput
             it.forEachRemaining(affected::add);
         }
         affected.forEach(kv -> counts.put(kv.key, kv.value + delta));
-        regroup(placement, at, next == null ? Long.MAX_VALUE : next, ts);
+        markPending(placement, at, next == null ? Long.MAX_VALUE : next, ts);
+    }
+
+    /** Widens the placement's pending stretch to take in [{@code from}, {@code to}]. */
+    private void markPending(String placement, long from, long to, long ts) {
+        String stored = pending.get(placement);
+        if (stored != null) {
+            String[] p = stored.split(":", 3);
+            from = Math.min(from, Long.parseLong(p[0]));
+            to = Math.max(to, Long.parseLong(p[1]));
+            ts = Math.max(ts, Long.parseLong(p[2]));
+        }
+        pending.put(placement, from + ":" + to + ":" + ts);
+        scheduleFlush();
+    }
+
+    private void scheduleFlush() {
+        if (flusher == null) {
+            flusher = context.schedule(Duration.ofMillis(FLUSH_INTERVAL_MS), PunctuationType.WALL_CLOCK_TIME,
+                    wallClock -> flush());
+            // what waits for the engine to be done sees the lag at 0 while this is pending: tell it
+            EngineMetrics.inferencePending(context.metrics(), context.taskId().toString(), context.currentSystemTimeMs());
+        }
+    }
+
+    /** Re-groups every pending placement once, then stops the punctuator until something is pending again. */
+    private void flush() {
+        List<KeyValue<String, String>> due = new ArrayList<>();
+        try (KeyValueIterator<String, String> it = pending.all()) {
+            it.forEachRemaining(due::add);
+        }
+        for (KeyValue<String, String> kv : due) {
+            String[] p = kv.value.split(":", 3);
+            regroup(kv.key, Long.parseLong(p[0]), Long.parseLong(p[1]), Long.parseLong(p[2]));
+            pending.delete(kv.key);
+        }
+        flusher.cancel();
+        flusher = null;
+        EngineMetrics.inferencePending(context.metrics(), context.taskId().toString(), context.currentSystemTimeMs());
     }
 
     private void ensureCount(String placement, long time) {

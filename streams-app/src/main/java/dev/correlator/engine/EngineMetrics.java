@@ -38,6 +38,12 @@ public final class EngineMetrics {
      * already 0.
      */
     public static final String DETECTOR_BACKLOG_LAST_MS = "detector-backlog-last-ms";
+    /**
+     * Wall-clock time (epoch ms) at which co-tenant inference last had re-grouping pending or last did it, tagged
+     * {@code task-id}; absent if it never had any. Re-grouping is coalesced on the wall clock, so, like the detector's
+     * backlog, it can be left to do when the lag is already 0: what waits for the engine reads both.
+     */
+    public static final String INFERENCE_PENDING_LAST_MS = "inference-pending-last-ms";
 
     private EngineMetrics() {
     }
@@ -67,6 +73,12 @@ public final class EngineMetrics {
     static void detectorBacklog(StreamsMetrics metrics, String taskId, long wallClockMs) {
         sensor(metrics, DETECTOR_BACKLOG_LAST_MS,
                 "Wall-clock time (epoch ms) at which detection last worked on a backlog of final windows",
+                Map.of("task-id", taskId), new Value()).record(wallClockMs);
+    }
+
+    static void inferencePending(StreamsMetrics metrics, String taskId, long wallClockMs) {
+        sensor(metrics, INFERENCE_PENDING_LAST_MS,
+                "Wall-clock time (epoch ms) at which co-tenant inference last had re-grouping pending or did it",
                 Map.of("task-id", taskId), new Value()).record(wallClockMs);
     }
 

@@ -208,7 +208,7 @@ public final class Replay {
                 long inputLeft = GroupOffsets.lagAgainst(committed, stopOffsets);
                 long internalLeft = internal.repartitionLag(committed);
                 // and no backlog of final windows in detection: it is worked off after the input is read
-                doneRounds = inputLeft == 0 && internalLeft == 0 && app.detectionSettled() ? doneRounds + 1 : 0;
+                doneRounds = inputLeft == 0 && internalLeft == 0 && app.backlogSettled() ? doneRounds + 1 : 0;
                 tracker.update(Math.max(0, total - inputLeft), internalLeft);
                 if (doneRounds >= 2) {
                     tracker.finished();

@@ -216,7 +216,7 @@ public final class ScenarioRunner {
                 }
                 long lag = watch.lag();
                 // and no backlog of final windows in detection: it is worked off after the input is read
-                quietRounds = lag == 0 && app.detectionSettled() ? quietRounds + 1 : 0;
+                quietRounds = lag == 0 && app.backlogSettled() ? quietRounds + 1 : 0;
                 if (quietRounds >= 2) {
                     return;
                 }

@@ -299,6 +299,45 @@ class CoTenantInferenceTest {
         assertThat(inferred).extracting(CorrelationRecord::getConfidence).containsOnly(inferred.get(0).getConfidence());
     }
 
+    @Test
+    void outagesArrivingBeforeTheWallClockMovesAreRegroupedOnceWithTheSameFinalLines() {
+        // the growing group above (24 platforms within 5 minutes, up again at 07:40), every input in before the
+        // engine's wall clock moves: nothing is inferred yet, then one flush sends one version of each inferred
+        // cause (the last), instead of one per outage, and the lines end as when each input was re-grouped at once
+        List<ScenarioRecord> records = vendorMorning(24, 0, false, 5);
+        Run each = run(records, "each");
+        try (EngineDriver engine = new EngineDriver("CoTenantInferenceTest-held-" + System.nanoTime()).holdWallClock()) {
+            Instant last = Instant.EPOCH;
+            for (ScenarioRecord r : records) {
+                engine.pipe(r.topic(), r.key(), r.value(), r.timestamp());
+                last = r.timestamp().isAfter(last) ? r.timestamp() : last;
+            }
+            engine.watermark(last.plusSeconds(3600));
+            assertThat(engine.repartitionRecords("inferred-scope-events")).as("nothing re-grouped yet").isZero();
+            assertThat(engine.finalCorrelations().keySet()).noneMatch(k -> k.contains("|inferred:"));
+            assertThat(pendingPlacements(engine)).as("the datacenter's re-grouping is pending")
+                    .containsExactly("ent-vendor|dc|ent-vendor-dc1");
+
+            engine.advanceWallClock(Duration.ofMillis(CoTenantInference.FLUSH_INTERVAL_MS));
+            Map<String, CorrelationRecord> lines = engine.finalCorrelations();
+            long causes = lines.values().stream().filter(l -> l.getCauseKind() == CauseKind.INFERRED)
+                    .map(CorrelationRecord::getCauseId).distinct().count();
+            assertThat(causes).isPositive();
+            assertThat(engine.repartitionRecords("inferred-scope-events")).as("one version per inferred cause")
+                    .isEqualTo((int) causes);
+            assertThat(withoutRevisions(lines)).isEqualTo(withoutRevisions(each.lines()));
+            assertThat(pendingPlacements(engine)).isEmpty();
+        }
+    }
+
+    private static List<String> pendingPlacements(EngineDriver engine) {
+        List<String> keys = new ArrayList<>();
+        try (var it = engine.<String>keyValueStore(CoTenantInference.PENDING_STORE).all()) {
+            it.forEachRemaining(kv -> keys.add(kv.key));
+        }
+        return keys;
+    }
+
     private static Map<String, String> withoutRevisions(Map<String, CorrelationRecord> lines) {
         Map<String, String> out = new TreeMap<>();
         lines.forEach((k, v) -> out.put(k, CorrelationRecord.newBuilder(v).setRevision(0).setPreviousVerdict(null).build().toString()));

@@ -72,6 +72,7 @@ final class EngineDriver implements AutoCloseable {
     private final TestOutputTopic<byte[], byte[]> deadLetters;
     /** offset of the next record piped to each input (TopologyTestDriver numbers them from 0 per partition) */
     private final Map<String, Long> nextOffsets = new HashMap<>();
+    private boolean wallClockPerInput = true;
     final Topology topology;
 
     EngineDriver(String scope) {
@@ -132,12 +133,31 @@ final class EngineDriver implements AutoCloseable {
     void pipe(TopicSpec<?> topic, String key, SpecificRecord value, Instant at) {
         nextOffset(topic.name());
         inputs.get(topic.name()).pipeInput(key, value, at);
+        afterInput();
+    }
+
+    /**
+     * Co-tenant inference re-groups on the wall clock (coalesced, {@link CoTenantInference}); the driver's wall
+     * clock only moves when told, so by default it moves one flush interval after every input, and each input is
+     * re-grouped before the next, as if the engine had time between them. {@link #holdWallClock()} stops that.
+     */
+    private void afterInput() {
+        if (wallClockPerInput) {
+            driver.advanceWallClockTime(java.time.Duration.ofMillis(CoTenantInference.FLUSH_INTERVAL_MS));
+        }
+    }
+
+    /** From now on, the wall clock moves only by {@link #advanceWallClock} (inputs arrive together). */
+    EngineDriver holdWallClock() {
+        wallClockPerInput = false;
+        return this;
     }
 
     /** Pipes a value as raw bytes (null: a tombstone); returns the record's offset. */
     long pipeRaw(TopicSpec<?> topic, String key, byte[] value, Instant timestamp) {
         long offset = nextOffset(topic.name());
         rawInputs.get(topic.name()).pipeInput(key, value, timestamp);
+        afterInput();
         return offset;
     }
 
@@ -247,6 +267,7 @@ final class EngineDriver implements AutoCloseable {
         headers.add(Topics.WATERMARK_HEADER, new byte[0]);
         nextOffset(spec.name());
         inputs.get(spec.name()).pipeInput(new TestRecord<>("watermark", null, headers, at));
+        afterInput();
     }
 
     /** Moves the driver's wall clock on (wall-clock punctuators run). */

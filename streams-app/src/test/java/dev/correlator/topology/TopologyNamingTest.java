@@ -49,7 +49,7 @@ class TopologyNamingTest {
                 "service-outages-store", "service-claims-store", "cause-state-store", "status-episode-store",
                 "scope-outages-store", "scope-causes-store", "scope-claims-store", "scope-status-store", "scope-pairs-store",
                 "pair-state-store", "attribution-store", "attribution-lines-store", "hosting-placements-store", "placement-members-store",
-                "placement-counts-store", "placement-outages-store", "placement-causes-store");
+                "placement-counts-store", "placement-outages-store", "placement-causes-store", "placement-pending-store");
         assertThat(topics).contains("service-pings", "service-hosting", "cause-claims", "provider-status", "datacenter-events",
                 "service-outages-repartition", "claims-by-service-repartition", "cause-inputs-by-provider-repartition", "scope-events-repartition",
                 "cause-scope-events-repartition", "inferred-scope-events-repartition", "pair-drafts-repartition",
