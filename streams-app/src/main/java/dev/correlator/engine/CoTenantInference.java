@@ -117,9 +117,11 @@ public final class CoTenantInference implements Processor<String, PlacementInput
                                 serdes.value(OutageFacts.class)),
                         Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CAUSES_STORE), Serdes.String(),
                                 serdes.value(CauseState.class)),
-                        // written by every input, emptied by every flush: held as objects, written once per commit
+                        // written by every input, emptied by every flush: held as objects, written once per commit;
+                        // a few entries at most, in memory like the detector's stores
                         WriteBackKeyValueStore.builder(Stores.keyValueStoreBuilder(
-                                Stores.persistentKeyValueStore(PENDING_STORE), Serdes.String(), Serdes.String())));
+                                Stores.inMemoryKeyValueStore(PENDING_STORE), Serdes.String(), Serdes.String())
+                                .withLoggingEnabled(ServiceProcessor.BOUNDED_CHANGELOG)));
             }
         };
     }

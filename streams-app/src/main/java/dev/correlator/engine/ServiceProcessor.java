@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -16,6 +17,7 @@ import dev.correlator.avro.internal.PingBucket;
 import dev.correlator.avro.internal.ServiceOutput;
 import dev.correlator.errors.DeadLetterMetrics;
 import dev.correlator.topics.CorrelatorSerdes;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.Cancellable;
@@ -76,6 +78,17 @@ public final class ServiceProcessor implements Processor<String, ServicePing, St
         this.settings = settings;
     }
 
+    /**
+     * Changelog settings of the stores whose live content is bounded by the window (buckets, detector states), held
+     * in memory rather than in RocksDB: their changelog is all a restart reads back, so it is rolled every 10
+     * minutes to let compaction shrink it to the live entries, and deletions are kept an hour (not Kafka's day)
+     * once compacted. A RocksDB store under exactly-once reads it all back after a crash anyway; each RocksDB
+     * write of a bucket (one per ping and commit in a catch-up) cost more than keeping them in memory: see
+     * PERFORMANCE.md.
+     */
+    static final Map<String, String> BOUNDED_CHANGELOG = Map.of(TopicConfig.SEGMENT_MS_CONFIG, "600000",
+            TopicConfig.DELETE_RETENTION_MS_CONFIG, "3600000");
+
     public static ProcessorSupplier<String, ServicePing, String, ServiceOutput> supplier(EngineSettings settings,
             CorrelatorSerdes serdes) {
         return new ProcessorSupplier<>() {
@@ -88,15 +101,16 @@ public final class ServiceProcessor implements Processor<String, ServicePing, St
             public Set<StoreBuilder<?>> stores() {
                 return Set.of(
                         // every ping reads and writes its bucket: the buckets of open windows are held as objects
-                        // and each changed one is written to RocksDB and the changelog once per commit
+                        // and each changed one is written to the store and the changelog once per commit
                         WriteBackKeyValueStore.builder(Stores.keyValueStoreBuilder(
-                                Stores.persistentKeyValueStore(BUCKETS_STORE), Serdes.String(), serdes.value(PingBucket.class))),
+                                Stores.inMemoryKeyValueStore(BUCKETS_STORE), Serdes.String(), serdes.value(PingBucket.class))
+                                .withLoggingEnabled(BOUNDED_CHANGELOG)),
                         // every judged window reads its service's state, and most services have none (healthy,
                         // nothing pending): held as objects, that read is a map lookup, not a RocksDB miss per
                         // service per window. Bounded by the services with an open or pending outage.
                         WriteBackKeyValueStore.builder(Stores.keyValueStoreBuilder(
-                                Stores.persistentKeyValueStore(DETECTOR_STORE), Serdes.String(),
-                                serdes.value(DetectorState.class))));
+                                Stores.inMemoryKeyValueStore(DETECTOR_STORE), Serdes.String(),
+                                serdes.value(DetectorState.class)).withLoggingEnabled(BOUNDED_CHANGELOG)));
             }
         };
     }

@@ -18,8 +18,8 @@ import org.apache.kafka.streams.state.internals.WrappedStateStore;
 
 /**
  * A key-value store whose entries live as objects in memory, in key order, and reach the store it wraps (a
- * persistent, changelogged store) once per commit: only the entries changed since the last commit, each written
- * once, however often it changed.
+ * changelogged store: RocksDB, or in memory for state bounded by the window) once per commit: only the entries
+ * changed since the last commit, each written once, however often it changed.
  *
  * <p>Why: Kafka Streams' own record cache holds serialized bytes, so every read deserializes and every write
  * serializes, and its bookkeeping runs per access. For ping buckets (read and written for every ping, the bulk of

@@ -29,6 +29,24 @@ class DetectionTest {
     }
 
     @Test
+    void theDetectionStoresAreHeldInMemoryWithChangelogsThatCompactionCanKeepShort() {
+        // bounded by the window (buckets) and by the services with an open or pending outage (states): a restart
+        // reads their changelog back, so it must roll often enough for compaction to reach it
+        var serdes = new dev.correlator.topics.CorrelatorSerdes(java.util.Map.of(
+                dev.correlator.serde.AvroSerdeConfig.SCHEMA_REGISTRY_URL, "mock://" + getClass().getSimpleName()));
+        var stores = ServiceProcessor.supplier(EngineSettings.defaults(), serdes).stores();
+        assertThat(stores).extracting(b -> b.name())
+                .containsExactlyInAnyOrder(ServiceProcessor.BUCKETS_STORE, ServiceProcessor.DETECTOR_STORE);
+        for (var builder : stores) {
+            assertThat(builder.loggingEnabled()).as(builder.name()).isTrue();
+            assertThat(builder.logConfig()).as(builder.name()).containsEntry("segment.ms", "600000")
+                    .containsEntry("delete.retention.ms", "3600000");
+            var store = builder.build();
+            assertThat(store.persistent()).as(builder.name()).isFalse();
+        }
+    }
+
+    @Test
     void manyWindowsFinalAtOnceAreJudgedInChunksWithCommitsBetweenAndAllEndUpJudged() {
         // more buckets final at once than one call judges: each service fails two windows, then a watermark
         int services = ServiceProcessor.MAX_JUDGED_PER_CALL + 500;
