@@ -60,9 +60,10 @@ import org.apache.kafka.streams.state.Stores;
  * {@value #FLUSH_INTERVAL_MS} ms. Re-grouping at every input made a group of n outages cost n re-groupings of up
  * to n outages and n versions of its cause carrying up to n outage ids each (a datacenter event that takes down
  * hundreds of services at once was most of the correlation stages' time and of their latency tail). The pending
- * stretches are a store of their own, so that the inputs a commit acknowledges are never re-grouped by nobody
- * after a crash; and the time of the last flush is a metric ({@link EngineMetrics#INFERENCE_PENDING_LAST_MS}), since
- * the work is done after the consumer lag is already 0.
+ * stretches are a store of their own, committed with the inputs that made them, so a crash between an input's
+ * commit and its re-grouping loses nothing; and the time of the last flush is a metric
+ * ({@link EngineMetrics#INFERENCE_PENDING_LAST_MS}), since that work can still be going on when the consumer lag is
+ * already 0.
  *
  * <p>Groups: outages by start; a group opens with the earliest outage not yet in a group and takes every
  * outage that opened within the window of it. Any change (outage, its end, membership) recomputes the
