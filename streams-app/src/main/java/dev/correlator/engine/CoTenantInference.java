@@ -118,11 +118,8 @@ public final class CoTenantInference implements Processor<String, PlacementInput
                                 serdes.value(OutageFacts.class)),
                         Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CAUSES_STORE), Serdes.String(),
                                 serdes.value(CauseState.class)),
-                        // written by every input, emptied by every flush: held as objects, written once per commit;
-                        // a few entries at most, in memory like the detector's stores
-                        WriteBackKeyValueStore.builder(Stores.keyValueStoreBuilder(
-                                Stores.inMemoryKeyValueStore(PENDING_STORE), Serdes.String(), Serdes.String())
-                                .withLoggingEnabled(ServiceProcessor.BOUNDED_CHANGELOG)));
+                        // written by every input, emptied by every flush: a few entries at most
+                        WriteBackKeyValueStore.inMemory(PENDING_STORE, Serdes.String()));
             }
         };
     }

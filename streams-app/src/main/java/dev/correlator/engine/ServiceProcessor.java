@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -17,8 +16,6 @@ import dev.correlator.avro.internal.PingBucket;
 import dev.correlator.avro.internal.ServiceOutput;
 import dev.correlator.errors.DeadLetterMetrics;
 import dev.correlator.topics.CorrelatorSerdes;
-import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.Cancellable;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -29,7 +26,6 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
-import org.apache.kafka.streams.state.Stores;
 
 /**
  * Outage detection from pings, keyed by service id; it reads pings alone. What it opens and closes goes on,
@@ -78,17 +74,6 @@ public final class ServiceProcessor implements Processor<String, ServicePing, St
         this.settings = settings;
     }
 
-    /**
-     * Changelog settings of the stores whose live content is bounded by the window (buckets, detector states), held
-     * in memory rather than in RocksDB: their changelog is all a restart reads back, so it is rolled every 10
-     * minutes to let compaction shrink it to the live entries, and deletions are kept an hour (not Kafka's day)
-     * once compacted. A RocksDB store under exactly-once reads it all back after a crash anyway; each RocksDB
-     * write of a bucket (one per ping and commit in a catch-up) cost more than keeping them in memory: see
-     * PERFORMANCE.md.
-     */
-    static final Map<String, String> BOUNDED_CHANGELOG = Map.of(TopicConfig.SEGMENT_MS_CONFIG, "600000",
-            TopicConfig.DELETE_RETENTION_MS_CONFIG, "3600000");
-
     public static ProcessorSupplier<String, ServicePing, String, ServiceOutput> supplier(EngineSettings settings,
             CorrelatorSerdes serdes) {
         return new ProcessorSupplier<>() {
@@ -101,16 +86,14 @@ public final class ServiceProcessor implements Processor<String, ServicePing, St
             public Set<StoreBuilder<?>> stores() {
                 return Set.of(
                         // every ping reads and writes its bucket: the buckets of open windows are held as objects
-                        // and each changed one is written to the store and the changelog once per commit
-                        WriteBackKeyValueStore.builder(Stores.keyValueStoreBuilder(
-                                Stores.inMemoryKeyValueStore(BUCKETS_STORE), Serdes.String(), serdes.value(PingBucket.class))
-                                .withLoggingEnabled(BOUNDED_CHANGELOG)),
+                        // and each changed one is written to the store and the changelog once per commit; in memory,
+                        // not RocksDB: in a catch-up nearly every ping changes a bucket of its own between two
+                        // commits, and a RocksDB write per ping cost a tenth of the engine (PERFORMANCE.md)
+                        WriteBackKeyValueStore.inMemory(BUCKETS_STORE, serdes.value(PingBucket.class)),
                         // every judged window reads its service's state, and most services have none (healthy,
-                        // nothing pending): held as objects, that read is a map lookup, not a RocksDB miss per
-                        // service per window. Bounded by the services with an open or pending outage.
-                        WriteBackKeyValueStore.builder(Stores.keyValueStoreBuilder(
-                                Stores.inMemoryKeyValueStore(DETECTOR_STORE), Serdes.String(),
-                                serdes.value(DetectorState.class)).withLoggingEnabled(BOUNDED_CHANGELOG)));
+                        // nothing pending): held as objects, that read is a map lookup. Bounded by the services
+                        // with an open or pending outage.
+                        WriteBackKeyValueStore.inMemory(DETECTOR_STORE, serdes.value(DetectorState.class)));
             }
         };
     }

@@ -7,6 +7,9 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.TreeMap;
 
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.StateStore;
@@ -14,6 +17,7 @@ import org.apache.kafka.streams.processor.StateStoreContext;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.streams.state.internals.WrappedStateStore;
 
 /**
@@ -75,6 +79,24 @@ public final class WriteBackKeyValueStore<V> extends WrappedStateStore<KeyValueS
      */
     public static <V> StoreBuilder<KeyValueStore<String, V>> builder(StoreBuilder<KeyValueStore<String, V>> inner) {
         return new Builder<>(inner.withCachingDisabled());
+    }
+
+    /**
+     * Changelog settings of a store held in memory: its changelog is all a restart reads back, so it rolls every 10
+     * minutes to let compaction shrink it to the live entries, and deletions are kept an hour (not Kafka's day)
+     * once compacted.
+     */
+    static final Map<String, String> BOUNDED_CHANGELOG = Map.of(TopicConfig.SEGMENT_MS_CONFIG, "600000",
+            TopicConfig.DELETE_RETENTION_MS_CONFIG, "3600000");
+
+    /**
+     * This store around an in-memory store, for state whose live content stays bounded (open windows, what is
+     * pending): no RocksDB write per changed entry and commit, and a changelog ({@link #BOUNDED_CHANGELOG}) that a
+     * restart reads back quickly. A RocksDB store under exactly-once reads its changelog back after a crash too.
+     */
+    public static <V> StoreBuilder<KeyValueStore<String, V>> inMemory(String name, Serde<V> valueSerde) {
+        return builder(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name), Serdes.String(), valueSerde)
+                .withLoggingEnabled(BOUNDED_CHANGELOG));
     }
 
     @Override
