@@ -202,10 +202,10 @@ public final class CoTenantInference implements Processor<String, PlacementInput
     private void markPending(String placement, long from, long to, long ts) {
         String stored = pending.get(placement);
         if (stored != null) {
-            String[] p = stored.split(":", 3);
-            from = Math.min(from, Long.parseLong(p[0]));
-            to = Math.max(to, Long.parseLong(p[1]));
-            ts = Math.max(ts, Long.parseLong(p[2]));
+            long[] before = stretch(stored);
+            from = Math.min(from, before[0]);
+            to = Math.max(to, before[1]);
+            ts = Math.max(ts, before[2]);
         }
         pending.put(placement, from + ":" + to + ":" + ts);
         scheduleFlush();
@@ -220,6 +220,12 @@ public final class CoTenantInference implements Processor<String, PlacementInput
         }
     }
 
+    /** A pending store value, {@code <from>:<to>:<timestamp>}, as three numbers. */
+    private static long[] stretch(String stored) {
+        String[] p = stored.split(":", 3);
+        return new long[] {Long.parseLong(p[0]), Long.parseLong(p[1]), Long.parseLong(p[2])};
+    }
+
     /** Re-groups every pending placement once, then stops the punctuator until something is pending again. */
     private void flush() {
         List<KeyValue<String, String>> due = new ArrayList<>();
@@ -227,8 +233,8 @@ public final class CoTenantInference implements Processor<String, PlacementInput
             it.forEachRemaining(due::add);
         }
         for (KeyValue<String, String> kv : due) {
-            String[] p = kv.value.split(":", 3);
-            regroup(kv.key, Long.parseLong(p[0]), Long.parseLong(p[1]), Long.parseLong(p[2]));
+            long[] stretch = stretch(kv.value);
+            regroup(kv.key, stretch[0], stretch[1], stretch[2]);
             pending.delete(kv.key);
         }
         flusher.cancel();
