@@ -627,11 +627,11 @@ public final class BenchMain {
         long deadline = started + options.timeout().toNanos();
         long firstZero = 0;
         long lastReport = System.nanoTime();
-        try (Admin admin = Admin.create(clientConfig(base))) {
-            // partitions looked up once RUNNING: listing every topic of the broker 50 times a second weighs on the
-            // broker (more with every phase's topics) and was counted in the apps' time and the broker's CPU
-            GroupOffsets.Watch watch = new GroupOffsets.Watch(admin, appId, inputs,
-                    () -> state.get() == KafkaStreams.State.RUNNING);
+        // partitions looked up once RUNNING: listing every topic of the broker 50 times a second weighs on the
+        // broker (more with every phase's topics) and was counted in the apps' time and the broker's CPU
+        try (Admin admin = Admin.create(clientConfig(base));
+             GroupOffsets.Watch watch = new GroupOffsets.Watch(admin, appId, inputs,
+                     () -> state.get() == KafkaStreams.State.RUNNING)) {
             while (true) {
                 KafkaStreams.State s = state.get();
                 if (s == KafkaStreams.State.ERROR || s.hasCompletedShutdown()) {

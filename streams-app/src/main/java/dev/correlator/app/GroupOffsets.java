@@ -1,8 +1,10 @@
 package dev.correlator.app;
 
+import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -11,8 +13,12 @@ import java.util.function.BooleanSupplier;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /** Where a Streams application's consumer group stands, read from the brokers: the basis of "done" without sleeps. */
 public final class GroupOffsets {
@@ -98,7 +104,9 @@ public final class GroupOffsets {
      */
     public static long lag(Admin admin, String applicationId, Collection<String> inputs)
             throws ExecutionException, InterruptedException {
-        return new Watch(admin, applicationId, inputs, () -> false).lag(); // never settled: looks everything up
+        try (Watch watch = new Watch(admin, applicationId, inputs, () -> false)) { // never settled: looks everything up
+            return watch.lag();
+        }
     }
 
     /**
@@ -107,21 +115,43 @@ public final class GroupOffsets {
      * so that each round trip asks only for the group's offsets and the end offsets, not for every topic of the
      * cluster (a metadata request that grows with the cluster, and that a wait loop would send many times a
      * second). Before that, and whenever the group has committed on a partition it does not know, it looks them
-     * up again. Not thread-safe.
+     * up again.
+     *
+     * <p>With {@link #skippingMarkers}, a gap that holds no record at all is not counted. Under exactly-once a
+     * partition written in transactions ends with a marker, and after an aborted transaction (a writer that
+     * crashed) with records no reader ever gets. Kafka Streams commits past those only when the task that reads
+     * the partition has consumed a record from it since it started: a task that moved to another instance after a
+     * crash, and finds nothing but a marker or an aborted transaction after its committed offset, never commits
+     * again, and the raw lag stays above 0 for good. A gap whose ends have not moved for {@link #PROBE_AFTER} is
+     * therefore read once with a {@code read_committed} consumer; if it holds no record, it counts as 0 until
+     * either end moves. Not thread-safe.
      */
-    public static final class Watch {
+    public static final class Watch implements AutoCloseable {
+        /** how long a gap must stay as it is before it is read: a live engine commits past a marker in this time */
+        static final Duration PROBE_AFTER = Duration.ofSeconds(1);
+
         private final Admin admin;
         private final String applicationId;
         private final Collection<String> inputs;
         private final BooleanSupplier settled;
         private Map<TopicPartition, OffsetSpec> partitions;
         private Map<TopicPartition, OffsetSpec> repartitionPartitions;
+        private EmptyGaps emptyGaps;
 
         public Watch(Admin admin, String applicationId, Collection<String> inputs, BooleanSupplier settled) {
             this.admin = admin;
             this.applicationId = applicationId;
             this.inputs = List.copyOf(inputs);
             this.settled = settled;
+        }
+
+        /**
+         * Counts a gap that holds only transaction markers and aborted records as 0; {@code clientConfig} is how to
+         * reach the brokers ({@link dev.correlator.config.ClientProperties}), for the consumer that reads such gaps.
+         */
+        public Watch skippingMarkers(Map<String, Object> clientConfig) {
+            this.emptyGaps = new EmptyGaps(clientConfig);
+            return this;
         }
 
         /** What {@link GroupOffsets#lag} answers: records left on the inputs and repartition topics, -1 before any commit. */
@@ -138,6 +168,11 @@ public final class GroupOffsets {
         public long repartitionLag(Map<TopicPartition, Long> committed) throws ExecutionException, InterruptedException {
             resolve(committed);
             return lagAgainst(committed, listOffsets(admin, repartitionPartitions));
+        }
+
+        /** {@link GroupOffsets#lagAgainst}, less the gaps known to hold no record when {@link #skippingMarkers} is on. */
+        public long lagAgainst(Map<TopicPartition, Long> committed, Map<TopicPartition, Long> targets) {
+            return emptyGaps == null ? GroupOffsets.lagAgainst(committed, targets) : emptyGaps.lag(committed, targets);
         }
 
         private void resolve(Map<TopicPartition, Long> committed) throws ExecutionException, InterruptedException {
@@ -162,6 +197,122 @@ public final class GroupOffsets {
             }
             partitions = found;
             repartitionPartitions = foundRepartition;
+        }
+
+        @Override
+        public void close() {
+            if (emptyGaps != null) {
+                emptyGaps.close();
+            }
+        }
+    }
+
+    /**
+     * Gaps between a committed offset and a target that hold no record a {@code read_committed} consumer gets (only
+     * transaction markers and aborted records), found by reading a gap once it has stayed the same for
+     * {@link Watch#PROBE_AFTER}. An open transaction in the gap keeps it counted: the consumer stops at the last
+     * stable offset.
+     */
+    static final class EmptyGaps implements AutoCloseable {
+        private record Gap(long from, long to, long sinceNanos, Boolean empty) {
+        }
+
+        private static final Duration READ_FOR = Duration.ofSeconds(2);
+
+        private final Map<String, Object> clientConfig;
+        private final Map<TopicPartition, Gap> gaps = new HashMap<>();
+        private KafkaConsumer<byte[], byte[]> consumer;
+
+        EmptyGaps(Map<String, Object> clientConfig) {
+            this.clientConfig = Map.copyOf(clientConfig);
+        }
+
+        long lag(Map<TopicPartition, Long> committed, Map<TopicPartition, Long> targets) {
+            long now = System.nanoTime();
+            long lag = 0;
+            Map<TopicPartition, Gap> toRead = new HashMap<>();
+            for (Map.Entry<TopicPartition, Long> e : targets.entrySet()) {
+                TopicPartition tp = e.getKey();
+                long from = committed.getOrDefault(tp, 0L);
+                long to = e.getValue();
+                if (to <= from) {
+                    gaps.remove(tp);
+                    continue;
+                }
+                Gap gap = gaps.get(tp);
+                if (gap == null || gap.from != from || gap.to != to) {
+                    gaps.put(tp, new Gap(from, to, now, null));
+                    lag += to - from;
+                } else if (Boolean.TRUE.equals(gap.empty)) {
+                    continue;
+                } else {
+                    if (gap.empty == null && now - gap.sinceNanos >= Watch.PROBE_AFTER.toNanos()) {
+                        toRead.put(tp, gap);
+                    }
+                    lag += to - from;
+                }
+            }
+            if (!toRead.isEmpty()) {
+                Set<TopicPartition> empty = read(toRead);
+                for (Map.Entry<TopicPartition, Gap> e : toRead.entrySet()) {
+                    Gap gap = e.getValue();
+                    boolean isEmpty = empty.contains(e.getKey());
+                    gaps.put(e.getKey(), new Gap(gap.from, gap.to, gap.sinceNanos, isEmpty));
+                    if (isEmpty) {
+                        lag -= gap.to - gap.from;
+                    }
+                }
+            }
+            return lag;
+        }
+
+        /** The partitions of {@code toRead} in which nothing is read between the gap's ends. */
+        private Set<TopicPartition> read(Map<TopicPartition, Gap> toRead) {
+            KafkaConsumer<byte[], byte[]> c = consumer();
+            c.assign(toRead.keySet());
+            toRead.forEach((tp, gap) -> c.seek(tp, gap.from));
+            Set<TopicPartition> pending = new HashSet<>(toRead.keySet());
+            Set<TopicPartition> withRecords = new HashSet<>();
+            Set<TopicPartition> empty = new HashSet<>();
+            long deadline = System.nanoTime() + READ_FOR.toNanos();
+            while (!pending.isEmpty() && System.nanoTime() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(50))) {
+                    TopicPartition tp = new TopicPartition(r.topic(), r.partition());
+                    if (r.offset() < toRead.get(tp).to) {
+                        withRecords.add(tp);
+                        pending.remove(tp);
+                    }
+                }
+                for (Iterator<TopicPartition> it = pending.iterator(); it.hasNext(); ) {
+                    TopicPartition tp = it.next();
+                    // past markers and aborted records, a read_committed consumer's position reaches the end
+                    if (c.position(tp) >= toRead.get(tp).to) {
+                        empty.add(tp);
+                        it.remove();
+                    }
+                }
+            }
+            c.assign(List.of());
+            return empty;
+        }
+
+        private KafkaConsumer<byte[], byte[]> consumer() {
+            if (consumer == null) {
+                Map<String, Object> config = new HashMap<>(clientConfig);
+                config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+                config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+                config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+                config.put(ConsumerConfig.CLIENT_ID_CONFIG, "group-offsets-gap-reader");
+                consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+            }
+            return consumer;
+        }
+
+        @Override
+        public void close() {
+            if (consumer != null) {
+                consumer.close(Duration.ofSeconds(5));
+            }
         }
     }
 

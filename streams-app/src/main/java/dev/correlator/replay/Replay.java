@@ -196,16 +196,17 @@ public final class Replay {
         long deadline = System.nanoTime() + timeout.toNanos();
         long lastReport = 0;
         int doneRounds = 0;
-        try (Admin admin = Admin.create(ClientProperties.from(props))) {
-            // the repartition topics' partitions looked up once the engine runs, not on every round trip
-            GroupOffsets.Watch internal = new GroupOffsets.Watch(admin, appId, inputs,
-                    () -> app.state() == KafkaStreams.State.RUNNING);
+        // the repartition topics' partitions looked up once the engine runs, not on every round trip; a gap of
+        // markers only (after a crash of the replay's engine, say) is not left to wait on
+        try (Admin admin = Admin.create(ClientProperties.from(props));
+             GroupOffsets.Watch internal = new GroupOffsets.Watch(admin, appId, inputs,
+                     () -> app.state() == KafkaStreams.State.RUNNING).skippingMarkers(ClientProperties.from(props))) {
             while (true) {
                 if (app.state().hasCompletedShutdown() || app.state() == KafkaStreams.State.ERROR) {
                     throw new IllegalStateException("the replay engine stopped unexpectedly (" + app.state() + ")");
                 }
                 Map<TopicPartition, Long> committed = GroupOffsets.committed(admin, appId);
-                long inputLeft = GroupOffsets.lagAgainst(committed, stopOffsets);
+                long inputLeft = internal.lagAgainst(committed, stopOffsets);
                 long internalLeft = internal.repartitionLag(committed);
                 // and no backlog of final windows in detection: it is worked off after the input is read
                 doneRounds = inputLeft == 0 && internalLeft == 0 && app.backlogSettled() ? doneRounds + 1 : 0;

@@ -207,9 +207,10 @@ public final class ScenarioRunner {
         long deadline = System.nanoTime() + timeout.toNanos();
         int quietRounds = 0;
         long lastReport = 0;
-        try (Admin admin = Admin.create(ClientProperties.from(props))) {
-            GroupOffsets.Watch watch = new GroupOffsets.Watch(admin, appId, names.inputs(),
-                    () -> app.state() == org.apache.kafka.streams.KafkaStreams.State.RUNNING);
+        try (Admin admin = Admin.create(ClientProperties.from(props));
+             GroupOffsets.Watch watch = new GroupOffsets.Watch(admin, appId, names.inputs(),
+                     () -> app.state() == org.apache.kafka.streams.KafkaStreams.State.RUNNING)
+                     .skippingMarkers(ClientProperties.from(props))) {
             while (true) {
                 if (app.state().hasCompletedShutdown() || app.state() == org.apache.kafka.streams.KafkaStreams.State.ERROR) {
                     throw new IllegalStateException("the engine stopped unexpectedly (" + app.state() + "); see the log above");

@@ -151,8 +151,8 @@ class CrashSafetyIT {
                 return condition.call();
             });
         } catch (ConditionTimeoutException e) {
-            System.out.println("RELIABILITY timeout waiting for " + what + "; feeder sent " + feeder.sent() + "; offsets:"
-                    + h.offsets() + "\nthread dump of the engine:\n" + engine.threadDump());
+            System.out.println("RELIABILITY timeout waiting for " + what + "; " + h.diagnosis(feeder)
+                    + "\nthread dump of the engine:\n" + engine.threadDump());
             throw e;
         }
     }

@@ -135,6 +135,11 @@ final class Feeder implements AutoCloseable {
         return done.isDone();
     }
 
+    /** Whether everything has been written, without rethrowing (for a diagnosis). */
+    boolean finished() {
+        return done.isDone();
+    }
+
     @Override
     public void close() {
         closed = true;

@@ -29,6 +29,8 @@ import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TransactionListing;
+import org.apache.kafka.clients.admin.TransactionState;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
@@ -51,6 +53,7 @@ final class Harness implements AutoCloseable {
     final String applicationId;
     final TopicNames names;
     final Admin admin;
+    private final GroupOffsets.Watch lagWatch;
 
     Harness(String bootstrap, String registryUrl, String prefix, int partitions) {
         this.bootstrap = bootstrap;
@@ -63,6 +66,8 @@ final class Harness implements AutoCloseable {
         conf.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
         conf.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000);
         this.admin = Admin.create(conf);
+        this.lagWatch = new GroupOffsets.Watch(admin, applicationId, names.inputs(), () -> false)
+                .skippingMarkers(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
         EmbeddedKafka.createTopics(admin, topics(names, partitions), Duration.ofSeconds(30));
     }
 
@@ -142,10 +147,29 @@ final class Harness implements AutoCloseable {
      * the engine is still alive).
      */
     void awaitQuiescent(Feeder feeder, Duration timeout, Runnable check) {
+        awaitQuiescent(feeder, timeout, check, () -> "");
+    }
+
+    /**
+     * {@link #awaitQuiescent(Feeder, Duration, Runnable)}; if the engine's committed offsets stop moving for
+     * {@value #STALL_MS} ms while it has work left, prints {@link #diagnosis} and {@code stallReport} once (e.g. a
+     * thread dump taken while it stalls, not after the timeout).
+     */
+    void awaitQuiescent(Feeder feeder, Duration timeout, Runnable check, java.util.function.Supplier<String> stallReport) {
         AtomicInteger quiet = new AtomicInteger();
+        long[] progress = {Long.MIN_VALUE, System.nanoTime(), 0};
         await("the engine has consumed and committed everything").atMost(timeout).pollInterval(Duration.ofMillis(100))
                 .until(() -> {
                     check.run();
+                    long committed = committedTotal();
+                    if (committed != progress[0]) {
+                        progress[0] = committed;
+                        progress[1] = System.nanoTime();
+                    } else if (progress[2] == 0 && System.nanoTime() - progress[1] > STALL_MS * 1_000_000L) {
+                        progress[2] = 1;
+                        System.out.println("RELIABILITY stall: committed offsets unchanged for " + STALL_MS + " ms; "
+                                + diagnosis(feeder) + "\n" + stallReport.get());
+                    }
                     long lag = feeder.done() && outputsStable() ? lag() : -1;
                     return lag == 0 ? quiet.incrementAndGet() >= 2 : quiet.getAndSet(0) < 0;
                 });
@@ -172,9 +196,67 @@ final class Harness implements AutoCloseable {
         }
     }
 
+    /**
+     * Records left on the inputs and repartition topics, not counting gaps of transaction markers and aborted
+     * records: a task taken over after a SIGKILL that finds only those after its committed offset never commits
+     * past them ({@link GroupOffsets.Watch#skippingMarkers}).
+     */
     long lag() {
         try {
-            return GroupOffsets.lag(admin, applicationId, names.inputs());
+            return lagWatch.lag();
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    /**
+     * Why {@link #awaitQuiescent} may not be done, for a timeout's message: the feeder's state, the output
+     * partitions a transaction still holds open (last stable offset below the high watermark), the transactions
+     * the brokers hold open, and the committed and end offsets of everything the engine reads.
+     */
+    String diagnosis(Feeder feeder) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("feeder sent ").append(feeder.sent()).append(feeder.finished() ? " and is done" : " and is not done");
+        try {
+            List<String> outputs = Topics.OUTPUTS.stream().map(names::of).toList();
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            admin.describeTopics(outputs).allTopicNames().get().forEach((name, d) -> d.partitions().forEach(p ->
+                    latest.put(new TopicPartition(name, p.partition()), OffsetSpec.latest())));
+            Map<TopicPartition, ListOffsetsResultInfo> stable = admin.listOffsets(latest,
+                    new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all().get();
+            Map<TopicPartition, ListOffsetsResultInfo> high = admin.listOffsets(latest,
+                    new ListOffsetsOptions(IsolationLevel.READ_UNCOMMITTED)).all().get();
+            sb.append("\noutput partitions held by an open transaction:");
+            latest.keySet().stream().filter(tp -> stable.get(tp).offset() != high.get(tp).offset()).sorted(
+                    Comparator.comparing(TopicPartition::toString)).forEach(tp -> sb.append(String.format(
+                    "%n  %s stable %d high %d", tp, stable.get(tp).offset(), high.get(tp).offset())));
+        } catch (Exception e) {
+            sb.append("\n(output offsets unavailable: ").append(e).append(')');
+        }
+        try {
+            sb.append("\nopen transactions:");
+            List<String> ids = admin.listTransactions().all().get().stream()
+                    .filter(t -> t.state() != TransactionState.COMPLETE_COMMIT && t.state() != TransactionState.COMPLETE_ABORT
+                            && t.state() != TransactionState.EMPTY)
+                    .map(TransactionListing::transactionalId).toList();
+            if (!ids.isEmpty()) {
+                admin.describeTransactions(ids).all().get().forEach((id, d) -> sb.append(String.format(
+                        "%n  %s %s since %s, timeout %d ms, on %s", id, d.state(),
+                        d.transactionStartTimeMs().isPresent() ? java.time.Instant.ofEpochMilli(d.transactionStartTimeMs().getAsLong()) : "?",
+                        d.transactionTimeoutMs(), d.topicPartitions())));
+            }
+        } catch (Exception e) {
+            sb.append("\n(transactions unavailable: ").append(e).append(')');
+        }
+        return sb.append("\noffsets:").append(offsets()).toString();
+    }
+
+    private static final long STALL_MS = 20_000;
+
+    /** Sum of the group's committed offsets on every partition (inputs and repartition topics); -1 if unknown. */
+    private long committedTotal() {
+        try {
+            return GroupOffsets.committed(admin, applicationId).values().stream().mapToLong(Long::longValue).sum();
         } catch (Exception e) {
             return -1;
         }
@@ -203,6 +285,7 @@ final class Harness implements AutoCloseable {
 
     @Override
     public void close() {
+        lagWatch.close();
         admin.close(Duration.ofSeconds(5));
     }
 }

@@ -93,7 +93,11 @@ class ScaleOutIT {
                     });
             long takeoverMs = Duration.ofNanos(System.nanoTime() - killed).toMillis();
 
-            h.awaitQuiescent(feeder, Duration.ofMinutes(3), a::assertAlive);
+            CrashSafetyIT.awaitOrDiagnose(h, a, feeder, "quiescence", Duration.ofMinutes(3), () -> {
+                h.awaitQuiescent(feeder, Duration.ofMinutes(3), a::assertAlive, () -> "thread dump of engine-a:\n"
+                        + a.threadDump() + "\nthreads of this JVM (the broker):\n" + ownThreads());
+                return true;
+            });
             OutputCheck.Report report = h.check(workload);
             if (!report.clean()) {
                 CrashSafetyIT.printRawHistory(h, report);
@@ -108,6 +112,17 @@ class ScaleOutIT {
             CrashSafetyIT.deleteRecursively(stateA);
             CrashSafetyIT.deleteRecursively(stateB);
         }
+    }
+
+    private static String ownThreads() {
+        StringBuilder sb = new StringBuilder();
+        for (java.lang.management.ThreadInfo t : java.lang.management.ManagementFactory.getThreadMXBean().dumpAllThreads(false, false)) {
+            sb.append('"').append(t.getThreadName()).append("\" ").append(t.getThreadState()).append('\n');
+            for (StackTraceElement e : t.getStackTrace()) {
+                sb.append("    at ").append(e).append('\n');
+            }
+        }
+        return sb.toString();
     }
 
     private static Map<String, String> flags(Harness h, Path stateDir, String clientId) {
