@@ -7,10 +7,12 @@ import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.function.BooleanSupplier;
 
+import dev.correlator.config.ClientProperties;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -146,11 +148,11 @@ public final class GroupOffsets {
         }
 
         /**
-         * Counts a gap that holds only transaction markers and aborted records as 0; {@code clientConfig} is how to
-         * reach the brokers ({@link dev.correlator.config.ClientProperties}), for the consumer that reads such gaps.
+         * Counts a gap that holds only transaction markers and aborted records as 0; the consumer that reads such
+         * gaps reaches the brokers as the app's clients do ({@code props}: the app's config).
          */
-        public Watch skippingMarkers(Map<String, Object> clientConfig) {
-            this.emptyGaps = new EmptyGaps(clientConfig);
+        public Watch skippingMarkers(Properties props) {
+            this.emptyGaps = new EmptyGaps(ClientProperties.from(props));
             return this;
         }
 

@@ -200,7 +200,7 @@ public final class Replay {
         // markers only (after a crash of the replay's engine, say) is not left to wait on
         try (Admin admin = Admin.create(ClientProperties.from(props));
              GroupOffsets.Watch internal = new GroupOffsets.Watch(admin, appId, inputs,
-                     () -> app.state() == KafkaStreams.State.RUNNING).skippingMarkers(ClientProperties.from(props))) {
+                     () -> app.state() == KafkaStreams.State.RUNNING).skippingMarkers(props)) {
             while (true) {
                 if (app.state().hasCompletedShutdown() || app.state() == KafkaStreams.State.ERROR) {
                     throw new IllegalStateException("the replay engine stopped unexpectedly (" + app.state() + ")");

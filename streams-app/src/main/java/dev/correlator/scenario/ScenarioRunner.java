@@ -210,7 +210,7 @@ public final class ScenarioRunner {
         try (Admin admin = Admin.create(ClientProperties.from(props));
              GroupOffsets.Watch watch = new GroupOffsets.Watch(admin, appId, names.inputs(),
                      () -> app.state() == org.apache.kafka.streams.KafkaStreams.State.RUNNING)
-                     .skippingMarkers(ClientProperties.from(props))) {
+                     .skippingMarkers(props)) {
             while (true) {
                 if (app.state().hasCompletedShutdown() || app.state() == org.apache.kafka.streams.KafkaStreams.State.ERROR) {
                     throw new IllegalStateException("the engine stopped unexpectedly (" + app.state() + "); see the log above");

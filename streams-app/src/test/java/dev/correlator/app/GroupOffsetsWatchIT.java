@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 
 import dev.correlator.testing.KafkaCluster;
 import dev.correlator.testing.KafkaClusterExtension;
@@ -73,7 +74,7 @@ class GroupOffsetsWatchIT {
         config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, app + "-writer");
         try (KafkaProducer<String, String> tx = new KafkaProducer<>(config, new StringSerializer(), new StringSerializer());
              GroupOffsets.Watch watch = new GroupOffsets.Watch(kafka.admin(), app, List.of(input), () -> true)
-                     .skippingMarkers(kafka.clientProperties())) {
+                     .skippingMarkers(properties(kafka))) {
             tx.initTransactions();
             tx.beginTransaction();
             tx.send(new ProducerRecord<>(input, 0, "k", "v0"));
@@ -102,9 +103,15 @@ class GroupOffsetsWatchIT {
         }
         produce(kafka, input, 0, 1); // a record a reader gets, at 8
         try (GroupOffsets.Watch watch = new GroupOffsets.Watch(kafka.admin(), app, List.of(input), () -> true)
-                .skippingMarkers(kafka.clientProperties())) {
+                .skippingMarkers(properties(kafka))) {
             await().during(Duration.ofMillis(2_500)).atMost(Duration.ofSeconds(30)).until(watch::lag, lag -> lag == 7);
         }
+    }
+
+    private static Properties properties(KafkaCluster kafka) {
+        Properties p = new Properties();
+        p.putAll(kafka.clientProperties());
+        return p;
     }
 
     private static void produce(KafkaCluster kafka, String topic, int partition, int records) {

@@ -67,7 +67,7 @@ final class Harness implements AutoCloseable {
         conf.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000);
         this.admin = Admin.create(conf);
         this.lagWatch = new GroupOffsets.Watch(admin, applicationId, names.inputs(), () -> false)
-                .skippingMarkers(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
+                .skippingMarkers(clientProperties(bootstrap));
         EmbeddedKafka.createTopics(admin, topics(names, partitions), Duration.ofSeconds(30));
     }
 
@@ -94,6 +94,12 @@ final class Harness implements AutoCloseable {
             topics.add(new NewTopic(t.name(), partitions, (short) 1).configs(configs));
         }
         return topics;
+    }
+
+    private static Properties clientProperties(String bootstrap) {
+        Properties p = new Properties();
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        return p;
     }
 
     /** Serde configuration of the test's own clients (same registry as the engine). */
