@@ -188,18 +188,26 @@ final class Harness implements AutoCloseable {
      */
     boolean outputsStable() {
         try {
-            List<String> outputs = Topics.OUTPUTS.stream().map(names::of).toList();
-            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-            admin.describeTopics(outputs).allTopicNames().get().forEach((name, d) -> d.partitions().forEach(p ->
-                    latest.put(new TopicPartition(name, p.partition()), OffsetSpec.latest())));
-            Map<TopicPartition, ListOffsetsResultInfo> stable = admin.listOffsets(latest,
-                    new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all().get();
-            Map<TopicPartition, ListOffsetsResultInfo> high = admin.listOffsets(latest,
-                    new ListOffsetsOptions(IsolationLevel.READ_UNCOMMITTED)).all().get();
-            return latest.keySet().stream().allMatch(tp -> stable.get(tp).offset() == high.get(tp).offset());
+            return unstableOutputs().isEmpty();
         } catch (Exception e) {
             return false;
         }
+    }
+
+    /** Output partitions whose last stable offset is below the high watermark: {@code [stable, high]} of each. */
+    private Map<TopicPartition, long[]> unstableOutputs() throws Exception {
+        List<String> outputs = Topics.OUTPUTS.stream().map(names::of).toList();
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        admin.describeTopics(outputs).allTopicNames().get().forEach((name, d) -> d.partitions().forEach(p ->
+                latest.put(new TopicPartition(name, p.partition()), OffsetSpec.latest())));
+        Map<TopicPartition, ListOffsetsResultInfo> stable = admin.listOffsets(latest,
+                new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all().get();
+        Map<TopicPartition, ListOffsetsResultInfo> high = admin.listOffsets(latest,
+                new ListOffsetsOptions(IsolationLevel.READ_UNCOMMITTED)).all().get();
+        Map<TopicPartition, long[]> unstable = new java.util.TreeMap<>(Comparator.comparing(TopicPartition::toString));
+        latest.keySet().stream().filter(tp -> stable.get(tp).offset() != high.get(tp).offset()).forEach(tp ->
+                unstable.put(tp, new long[] {stable.get(tp).offset(), high.get(tp).offset()}));
+        return unstable;
     }
 
     /**
@@ -224,18 +232,9 @@ final class Harness implements AutoCloseable {
         StringBuilder sb = new StringBuilder();
         sb.append("feeder sent ").append(feeder.sent()).append(feeder.finished() ? " and is done" : " and is not done");
         try {
-            List<String> outputs = Topics.OUTPUTS.stream().map(names::of).toList();
-            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-            admin.describeTopics(outputs).allTopicNames().get().forEach((name, d) -> d.partitions().forEach(p ->
-                    latest.put(new TopicPartition(name, p.partition()), OffsetSpec.latest())));
-            Map<TopicPartition, ListOffsetsResultInfo> stable = admin.listOffsets(latest,
-                    new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all().get();
-            Map<TopicPartition, ListOffsetsResultInfo> high = admin.listOffsets(latest,
-                    new ListOffsetsOptions(IsolationLevel.READ_UNCOMMITTED)).all().get();
             sb.append("\noutput partitions held by an open transaction:");
-            latest.keySet().stream().filter(tp -> stable.get(tp).offset() != high.get(tp).offset()).sorted(
-                    Comparator.comparing(TopicPartition::toString)).forEach(tp -> sb.append(String.format(
-                    "%n  %s stable %d high %d", tp, stable.get(tp).offset(), high.get(tp).offset())));
+            unstableOutputs().forEach((tp, offsets) -> sb.append(String.format("%n  %s stable %d high %d", tp,
+                    offsets[0], offsets[1])));
         } catch (Exception e) {
             sb.append("\n(output offsets unavailable: ").append(e).append(')');
         }
