@@ -21,6 +21,8 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Where a Streams application's consumer group stands, read from the brokers: the basis of "done" without sleeps. */
 public final class GroupOffsets {
@@ -216,6 +218,8 @@ public final class GroupOffsets {
      * stable offset.
      */
     static final class EmptyGaps implements AutoCloseable {
+        private static final Logger LOG = LoggerFactory.getLogger(GroupOffsets.class);
+
         private record Gap(long from, long to, long sinceNanos, Boolean empty) {
         }
 
@@ -248,40 +252,45 @@ public final class GroupOffsets {
                 } else if (Boolean.TRUE.equals(gap.empty)) {
                     continue;
                 } else {
-                    if (gap.empty == null && now - gap.sinceNanos >= Watch.PROBE_AFTER.toNanos()) {
+                    if (gap.empty == null && now - gap.sinceNanos >= Watch.PROBE_AFTER.toNanos()) { // unread so far
                         toRead.put(tp, gap);
                     }
                     lag += to - from;
                 }
             }
             if (!toRead.isEmpty()) {
-                Set<TopicPartition> empty = read(toRead);
+                Map<TopicPartition, Boolean> found = read(toRead);
                 for (Map.Entry<TopicPartition, Gap> e : toRead.entrySet()) {
                     Gap gap = e.getValue();
-                    boolean isEmpty = empty.contains(e.getKey());
-                    gaps.put(e.getKey(), new Gap(gap.from, gap.to, gap.sinceNanos, isEmpty));
-                    if (isEmpty) {
+                    Boolean isEmpty = found.get(e.getKey());
+                    // not found out in time (an open transaction, a slow broker): read again a period later
+                    gaps.put(e.getKey(), new Gap(gap.from, gap.to, isEmpty == null ? now : gap.sinceNanos, isEmpty));
+                    if (Boolean.TRUE.equals(isEmpty)) {
                         lag -= gap.to - gap.from;
+                        LOG.info("{}: offsets {} to {} hold only transaction markers or aborted records; not counted as"
+                                + " lag (the group's committed offset stays at {})", e.getKey(), gap.from, gap.to - 1, gap.from);
                     }
                 }
             }
             return lag;
         }
 
-        /** The partitions of {@code toRead} in which nothing is read between the gap's ends. */
-        private Set<TopicPartition> read(Map<TopicPartition, Gap> toRead) {
+        /**
+         * For each partition of {@code toRead} found out within {@link #READ_FOR}: whether nothing is read between
+         * the gap's ends ({@code true}) or a record is ({@code false}).
+         */
+        private Map<TopicPartition, Boolean> read(Map<TopicPartition, Gap> toRead) {
             KafkaConsumer<byte[], byte[]> c = consumer();
             c.assign(toRead.keySet());
             toRead.forEach((tp, gap) -> c.seek(tp, gap.from));
             Set<TopicPartition> pending = new HashSet<>(toRead.keySet());
-            Set<TopicPartition> withRecords = new HashSet<>();
-            Set<TopicPartition> empty = new HashSet<>();
+            Map<TopicPartition, Boolean> found = new HashMap<>();
             long deadline = System.nanoTime() + READ_FOR.toNanos();
             while (!pending.isEmpty() && System.nanoTime() < deadline) {
                 for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(50))) {
                     TopicPartition tp = new TopicPartition(r.topic(), r.partition());
-                    if (r.offset() < toRead.get(tp).to) {
-                        withRecords.add(tp);
+                    if (pending.contains(tp) && r.offset() < toRead.get(tp).to) {
+                        found.put(tp, false);
                         pending.remove(tp);
                     }
                 }
@@ -289,13 +298,13 @@ public final class GroupOffsets {
                     TopicPartition tp = it.next();
                     // past markers and aborted records, a read_committed consumer's position reaches the end
                     if (c.position(tp) >= toRead.get(tp).to) {
-                        empty.add(tp);
+                        found.put(tp, true);
                         it.remove();
                     }
                 }
             }
             c.assign(List.of());
-            return empty;
+            return found;
         }
 
         private KafkaConsumer<byte[], byte[]> consumer() {
