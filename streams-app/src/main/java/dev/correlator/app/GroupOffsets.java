@@ -127,8 +127,9 @@ public final class GroupOffsets {
      * the partition has consumed a record from it since it started: a task that moved to another instance after a
      * crash, and finds nothing but a marker or an aborted transaction after its committed offset, never commits
      * again, and the raw lag stays above 0 for good. A gap whose ends have not moved for {@link #PROBE_AFTER} is
-     * therefore read once with a {@code read_committed} consumer; if it holds no record, it counts as 0 until
-     * either end moves. Not thread-safe.
+     * therefore read with a {@code read_committed} consumer (again a period later if that read could not tell, e.g.
+     * an open transaction in the gap); if it holds no record, it counts as 0 until either end moves. Not
+     * thread-safe.
      */
     public static final class Watch implements AutoCloseable {
         /** how long a gap must stay as it is before it is read: a live engine commits past a marker in this time */
