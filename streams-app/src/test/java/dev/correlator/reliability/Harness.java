@@ -2,6 +2,8 @@ package dev.correlator.reliability;
 
 import static org.awaitility.Awaitility.await;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -158,8 +160,9 @@ final class Harness implements AutoCloseable {
 
     /**
      * {@link #awaitQuiescent(Feeder, Duration, Runnable)}; if the engine's committed offsets stop moving for
-     * {@value #STALL_MS} ms while it has work left, prints {@link #diagnosis} and {@code stallReport} once (e.g. a
-     * thread dump taken while it stalls, not after the timeout).
+     * {@value #STALL_MS} ms while it has work left, prints once, while it stalls rather than after the timeout,
+     * {@link #diagnosis}, {@code stallReport} (e.g. the engine's thread dump) and this JVM's threads (the embedded
+     * broker's, when it runs here).
      */
     void awaitQuiescent(Feeder feeder, Duration timeout, Runnable check, java.util.function.Supplier<String> stallReport) {
         AtomicInteger quiet = new AtomicInteger();
@@ -174,7 +177,7 @@ final class Harness implements AutoCloseable {
                     } else if (progress[2] == 0 && System.nanoTime() - progress[1] > STALL_MS * 1_000_000L) {
                         progress[2] = 1;
                         System.out.println("RELIABILITY stall: committed offsets unchanged for " + STALL_MS + " ms; "
-                                + diagnosis(feeder) + "\n" + stallReport.get());
+                                + diagnosis(feeder) + "\n" + stallReport.get() + "\nthreads of this JVM:\n" + ownThreads());
                     }
                     long lag = feeder.done() && outputsStable() ? lag() : -1;
                     return lag == 0 ? quiet.incrementAndGet() >= 2 : quiet.getAndSet(0) < 0;
@@ -257,6 +260,17 @@ final class Harness implements AutoCloseable {
     }
 
     private static final long STALL_MS = 20_000;
+
+    private static String ownThreads() {
+        StringBuilder sb = new StringBuilder();
+        for (ThreadInfo t : ManagementFactory.getThreadMXBean().dumpAllThreads(false, false)) {
+            sb.append('"').append(t.getThreadName()).append("\" ").append(t.getThreadState()).append('\n');
+            for (StackTraceElement e : t.getStackTrace()) {
+                sb.append("    at ").append(e).append('\n');
+            }
+        }
+        return sb.toString();
+    }
 
     /** Sum of the group's committed offsets on every partition (inputs and repartition topics); -1 if unknown. */
     private long committedTotal() {

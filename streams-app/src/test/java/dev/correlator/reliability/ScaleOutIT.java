@@ -95,7 +95,7 @@ class ScaleOutIT {
 
             CrashSafetyIT.awaitOrDiagnose(h, a, feeder, "quiescence", Duration.ofMinutes(3), () -> {
                 h.awaitQuiescent(feeder, Duration.ofMinutes(3), a::assertAlive, () -> "thread dump of engine-a:\n"
-                        + a.threadDump() + "\nthreads of this JVM (the broker):\n" + ownThreads());
+                        + a.threadDump());
                 return true;
             });
             OutputCheck.Report report = h.check(workload);
@@ -112,17 +112,6 @@ class ScaleOutIT {
             CrashSafetyIT.deleteRecursively(stateA);
             CrashSafetyIT.deleteRecursively(stateB);
         }
-    }
-
-    private static String ownThreads() {
-        StringBuilder sb = new StringBuilder();
-        for (java.lang.management.ThreadInfo t : java.lang.management.ManagementFactory.getThreadMXBean().dumpAllThreads(false, false)) {
-            sb.append('"').append(t.getThreadName()).append("\" ").append(t.getThreadState()).append('\n');
-            for (StackTraceElement e : t.getStackTrace()) {
-                sb.append("    at ").append(e).append('\n');
-            }
-        }
-        return sb.toString();
     }
 
     private static Map<String, String> flags(Harness h, Path stateDir, String clientId) {
