@@ -911,7 +911,7 @@ public final class BenchMain {
                         + " (from the previous hop's visibility to this one's):%n%n| hop | p50 ms | p95 ms | p99 ms | max ms |%n"
                         + "|---|---:|---:|---:|---:|%n", first.get("count")));
                 String[] labels = {"1. ping → outage record (detector)", "2. → scope-events (enricher)",
-                        "3. → pair-drafts (correlator)", "4. → correlation record (revisions)"};
+                        "3. → correlation record (correlator and revisions)"};
                 int i = 0;
                 for (Object h : hops.values()) {
                     Map<String, Object> st = (Map<String, Object>) h;

@@ -113,12 +113,12 @@ final class LatencyRun {
 
     /**
      * The exactly-once hops of a correlation record decided by its outage, in the order it crosses them: the
-     * detector's transaction (the outage record), the enricher's ({@code scope-events}), the correlator's
-     * ({@code pair-drafts}), the revision stage's (the correlation record). Each is the wall time from the previous
-     * one's read_committed visibility to this one's.
+     * detector's transaction (the outage record), the enricher's ({@code scope-events}), the correlator's (the
+     * correlation record, revisions decided in its task). Each is the wall time from the previous one's
+     * read_committed visibility to this one's. (A pair whose cause's provider does not host the service crosses
+     * {@code pair-drafts} too, between the last two: its time is in the last hop.)
      */
-    static final List<String> HOPS = List.of("pingToOutage", "outageToScopeEvent", "scopeEventToPairDraft",
-            "pairDraftToCorrelation");
+    static final List<String> HOPS = List.of("pingToOutage", "outageToScopeEvent", "scopeEventToCorrelation");
 
     /** Percentiles of a sample, in ms. */
     record Stats(int count, double p50, double p95, double p99, double max) {
@@ -358,10 +358,9 @@ final class LatencyRun {
             String outageId = pair.substring(0, sep);
             Long outageVisible = openVisible.get(outageId);
             Long scopeEvent = visible.get("s:" + outageId);
-            Long draft = visible.get("d:" + pair);
-            if (outage >= cause && outageVisible != null && scopeEvent != null && draft != null
-                    && outage <= outageVisible && outageVisible <= scopeEvent && scopeEvent <= draft && draft <= v.getValue()) {
-                long[] steps = {outageVisible - outage, scopeEvent - outageVisible, draft - scopeEvent, v.getValue() - draft};
+            if (outage >= cause && outageVisible != null && scopeEvent != null
+                    && outage <= outageVisible && outageVisible <= scopeEvent && scopeEvent <= v.getValue()) {
+                long[] steps = {outageVisible - outage, scopeEvent - outageVisible, v.getValue() - scopeEvent};
                 for (int i = 0; i < steps.length; i++) {
                     hops.get(i).add((double) steps[i]);
                 }
@@ -425,7 +424,7 @@ final class LatencyRun {
 
     /**
      * Notes the wall time at which each outage and correlation record becomes visible to read_committed, and the
-     * engine's records in between ({@code s:<outage id>} on scope-events, {@code d:<pair>} on pair-drafts).
+     * engine's records in between ({@code s:<outage id>} on scope-events).
      */
     private void read(TopicNames names, String appId, Map<String, Long> visible, Map<String, Outage> outages,
                       AtomicBoolean stop) {
@@ -436,13 +435,12 @@ final class LatencyRun {
         String outagesTopic = names.of(Topics.OUTAGES);
         String correlationsTopic = names.of(Topics.CORRELATIONS);
         String scopeEventsTopic = appId + "-scope-events-repartition";
-        String pairDraftsTopic = appId + "-pair-drafts-repartition";
         AvroSerde<Outage> outageSerde = AvroSerde.of(Outage.class, ConfigLoader.asMap(base), false);
         AvroSerde<ScopeEvent> scopeEventSerde = AvroSerde.of(ScopeEvent.class, ConfigLoader.asMap(base), false);
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
                 new ByteArrayDeserializer())) {
             List<TopicPartition> tps = new ArrayList<>();
-            for (String topic : List.of(outagesTopic, correlationsTopic, scopeEventsTopic, pairDraftsTopic)) {
+            for (String topic : List.of(outagesTopic, correlationsTopic, scopeEventsTopic)) {
                 for (int p = 0; p < partitions; p++) {
                     tps.add(new TopicPartition(topic, p));
                 }
@@ -463,8 +461,6 @@ final class LatencyRun {
                         visible.putIfAbsent(key, now);
                     } else if (r.topic().equals(correlationsTopic)) {
                         visible.putIfAbsent("c:" + r.key(), now);
-                    } else if (r.topic().equals(pairDraftsTopic)) {
-                        visible.putIfAbsent("d:" + r.key(), now);
                     } else {
                         ScopeEvent e = scopeEventSerde.deserializer().deserialize(r.topic(), r.value());
                         if (e.getOutage() != null) {

@@ -3,6 +3,7 @@ package dev.correlator.engine;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -54,7 +55,17 @@ import org.apache.kafka.streams.state.Stores;
  * that began long before the outage and is still running, and they cannot re-join when an interval's
  * end or start changes. Claims must also find an event by id whatever its age.
  */
-public final class Correlator implements Processor<String, ScopeEvent, String, PairDraft> {
+public final class Correlator implements Processor<String, ScopeEvent, String, Correlator.Draft> {
+
+    /**
+     * A judgement on its way to its pair's revisions, and which way it goes. Nearly every pair is owned by a
+     * provider's scope (the cause's provider hosts the service), and its lines, regular and claimed, are all
+     * drafted there: its revisions are decided in this task, in the same transaction. A pair whose cause's
+     * provider does not host the service ({@code serviceOwned}) can get its regular line in the service's scope
+     * and its claims' lines in the provider's, two tasks: its drafts go through {@code pair-drafts}, keyed by pair.
+     */
+    public record Draft(PairDraft draft, boolean serviceOwned) {
+    }
 
     public static final String OUTAGES_STORE = "scope-outages-store";
     public static final String CAUSES_STORE = "scope-causes-store";
@@ -67,7 +78,7 @@ public final class Correlator implements Processor<String, ScopeEvent, String, P
     public static final String PAIRS_STORE = "scope-pairs-store";
 
     private final EngineSettings settings;
-    private ProcessorContext<String, PairDraft> context;
+    private ProcessorContext<String, Draft> context;
     private KeyValueStore<String, OutageFacts> outages;
     private KeyValueStore<String, CauseState> causes;
     private KeyValueStore<String, ClaimState> claims;
@@ -81,11 +92,11 @@ public final class Correlator implements Processor<String, ScopeEvent, String, P
         this.settings = settings;
     }
 
-    public static ProcessorSupplier<String, ScopeEvent, String, PairDraft> supplier(EngineSettings settings,
-                                                                                   CorrelatorSerdes serdes) {
+    public static ProcessorSupplier<String, ScopeEvent, String, Draft> supplier(EngineSettings settings,
+                                                                               CorrelatorSerdes serdes) {
         return new ProcessorSupplier<>() {
             @Override
-            public Processor<String, ScopeEvent, String, PairDraft> get() {
+            public Processor<String, ScopeEvent, String, Draft> get() {
                 return new Correlator(settings);
             }
 
@@ -107,7 +118,7 @@ public final class Correlator implements Processor<String, ScopeEvent, String, P
     }
 
     @Override
-    public void init(ProcessorContext<String, PairDraft> context) {
+    public void init(ProcessorContext<String, Draft> context) {
         this.context = context;
         this.outages = context.getStateStore(OUTAGES_STORE);
         this.causes = context.getStateStore(CAUSES_STORE);
@@ -221,8 +232,9 @@ public final class Correlator implements Processor<String, ScopeEvent, String, P
         String key = Keys.join(scope, facts.getClaim().getClaim());
         ClaimState previous = claims.get(key);
         ClaimState state = ClaimState.newBuilder().setFacts(facts)
-                .setEmitted(previous == null ? List.of() : previous.getEmitted()).build();
-        judgeClaim(scope, key, state, ts);
+                .setEmitted(previous == null ? List.of() : previous.getEmitted())
+                .setFingerprints(previous == null ? List.of() : previous.getFingerprints()).build();
+        judgeClaim(scope, key, state, false, ts);
     }
 
     /**
@@ -243,11 +255,14 @@ public final class Correlator implements Processor<String, ScopeEvent, String, P
                 // only the outages of the group; a withdrawn inference has no lines left
                 ? !state.getWithdrawn() && members(state).contains(outage.outageId())
                 : VerdictJudge.getsLine(outage, cause, hosting, settings.correlation());
+        // a pair is owned by one scope for good (the cause's provider and the hosting as of outage start do not
+        // change), so its drafts from here always take the same way
+        boolean serviceOwned = !providerScope;
         if (!owned || !getsLine) {
             // e.g. a cause whose end, reported later, puts it outside the correlation window
             if (pairs.get(emittedKey) != null) {
                 pairs.delete(emittedKey);
-                context.forward(new Record<>(pairKey, new PairDraft(null, null), ts));
+                send(pairKey, new PairDraft(null, null), serviceOwned, ts);
             }
             return;
         }
@@ -263,7 +278,11 @@ public final class Correlator implements Processor<String, ScopeEvent, String, P
             return; // judged again, e.g. on an update of the cause, and nothing changed
         }
         pairs.put(emittedKey, sent);
-        context.forward(new Record<>(pairKey, new PairDraft(null, line), ts));
+        send(pairKey, new PairDraft(null, line), serviceOwned, ts);
+    }
+
+    private void send(String pairKey, PairDraft draft, boolean serviceOwned, long ts) {
+        context.forward(new Record<>(pairKey, new Draft(draft, serviceOwned), ts));
     }
 
     /** The outage ids of an inferred cause's group as a set, built once per cause version judged. */
@@ -305,7 +324,7 @@ public final class Correlator implements Processor<String, ScopeEvent, String, P
             it.forEachRemaining(kv -> all.add(Map.entry(kv.key, kv.value)));
         }
         for (Map.Entry<String, ClaimState> e : all) {
-            judgeClaim(scope, e.getKey(), e.getValue(), ts);
+            judgeClaim(scope, e.getKey(), e.getValue(), true, ts);
         }
     }
 
@@ -314,14 +333,16 @@ public final class Correlator implements Processor<String, ScopeEvent, String, P
      * latest event of the named datacenter/kind that began before the outage ended; else against every
      * incident and event of the provider within the correlation window; else as a claimed provider with
      * NO_CAUSE_EVENT. A claim about a service not observed down yields a NO_OUTAGE_OBSERVED line. Lines
-     * this claim emitted before and no longer applies to are withdrawn.
+     * this claim emitted before and no longer applies to are withdrawn. A line equal to the one this claim last
+     * sent for its pair is not sent again: claims are re-judged on every cause and status line of their scope.
      */
-    private void judgeClaim(String scope, String key, ClaimState state, long ts) {
+    private void judgeClaim(String scope, String key, ClaimState state, boolean stored, long ts) {
         CauseClaim claim = state.getFacts().getClaim();
         OutageFacts facts = state.getFacts().getOutage();
         // a claim is judged against what was reported, never against what the engine inferred
         List<CauseState> scopeCauses = scan(causes, scope).stream().filter(c -> c.getKind() != CauseKind.INFERRED).toList();
         Map<String, CorrelationRecord> lines = new LinkedHashMap<>();
+        Set<String> serviceOwned = new HashSet<>(); // lines of pairs whose regular line a service's scope drafts
         if (facts == null) {
             CauseView cause = claim.getEvent() == null ? null
                     : scopeCauses.stream().filter(c -> c.getCauseId().equals("dc:" + claim.getEvent()))
@@ -345,18 +366,44 @@ public final class Correlator implements Processor<String, ScopeEvent, String, P
             for (CauseState judgedCause : judged) {
                 var best = Views.judgeBest(judgedCause,
                         view -> VerdictJudge.judge(outage, view, hosting, StatusEvidence.NO_STATUS, settings.correlation()));
-                lines.put(Keys.pair(outage.outageId(), null, judgedCause.getCauseId()),
-                        Views.record(facts, outage.service(), best.getKey(), best.getValue()));
+                String pairKey = Keys.pair(outage.outageId(), null, judgedCause.getCauseId());
+                lines.put(pairKey, Views.record(facts, outage.service(), best.getKey(), best.getValue()));
+                if (!VerdictJudge.sharesProvider(Views.cause(judgedCause), hosting)) {
+                    serviceOwned.add(pairKey);
+                }
             }
         }
-        for (String old : state.getEmitted()) {
+        List<String> emitted = state.getEmitted();
+        Map<String, Long> sentBefore = new HashMap<>();
+        if (state.getFingerprints().size() == emitted.size()) { // not so in a state written before fingerprints
+            for (int i = 0; i < emitted.size(); i++) {
+                sentBefore.put(emitted.get(i), state.getFingerprints().get(i));
+            }
+        }
+        boolean changed = !stored || !emitted.equals(List.copyOf(lines.keySet()));
+        for (String old : emitted) {
             if (!lines.containsKey(old)) {
-                context.forward(new Record<>(old, new PairDraft(claim.getClaim(), null), ts));
+                // which way the line went is not kept (its outage may since be another): withdrawn both ways,
+                // and where it never was, withdrawing a claim's line changes nothing
+                send(old, new PairDraft(claim.getClaim(), null), false, ts);
+                send(old, new PairDraft(claim.getClaim(), null), true, ts);
             }
         }
-        lines.forEach((pairKey, line) -> context.forward(new Record<>(pairKey, new PairDraft(claim.getClaim(), line), ts)));
-        state.setEmitted(List.copyOf(lines.keySet()));
-        claims.put(key, state);
+        List<Long> fingerprints = new ArrayList<>(lines.size());
+        for (Map.Entry<String, CorrelationRecord> e : lines.entrySet()) {
+            long sent = fingerprint.of(e.getValue());
+            fingerprints.add(sent);
+            Long before = sentBefore.get(e.getKey());
+            if (before == null || before != sent) {
+                send(e.getKey(), new PairDraft(claim.getClaim(), e.getValue()), serviceOwned.contains(e.getKey()), ts);
+                changed = true;
+            }
+        }
+        if (changed) {
+            state.setEmitted(List.copyOf(lines.keySet()));
+            state.setFingerprints(fingerprints);
+            claims.put(key, state);
+        }
     }
 
     private List<CauseState> judgedCauses(CauseClaim claim, OutageView outage, List<CauseState> scopeCauses) {

@@ -31,6 +31,12 @@ public final class EngineMetrics {
     /** LINKED lines taken back, tagged {@code kind}: {@code unlinked} (now UNLINKED or PENDING) or {@code withdrawn} (tombstone). */
     public static final String RETRACTIONS = "retractions-total";
     /**
+     * Judgements of a pair that reached its revision stage, tagged {@code changed}: {@code true} if the pair's line
+     * went out (new, revised or withdrawn), {@code false} if it said what the line already says. A large
+     * {@code false} count is work the correlator could have spared.
+     */
+    public static final String PAIR_DRAFTS = "pair-drafts-total";
+    /**
      * Wall-clock time (epoch ms) at which detection last worked on a backlog of final windows (more at once than
      * one call judges, e.g. when an end-of-input watermark closes every window of 100k services), tagged
      * {@code task-id}; absent if it never had one. What waits for the engine to be done (replay, scenario runner,
@@ -68,6 +74,11 @@ public final class EngineMetrics {
 
     static void retraction(StreamsMetrics metrics, String kind) {
         count(metrics, RETRACTIONS, "LINKED correlations taken back (unlinked or withdrawn)", Map.of("kind", kind));
+    }
+
+    static void pairDraft(StreamsMetrics metrics, boolean changed) {
+        count(metrics, PAIR_DRAFTS, "Judgements of a pair reaching its revision stage, by whether the line changed",
+                Map.of("changed", Boolean.toString(changed)));
     }
 
     static void detectorBacklog(StreamsMetrics metrics, String taskId, long wallClockMs) {

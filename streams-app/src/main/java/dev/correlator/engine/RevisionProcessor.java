@@ -78,6 +78,11 @@ public final class RevisionProcessor implements Processor<String, PairDraft, Str
 
     @Override
     public void process(Record<String, PairDraft> record) {
+        EngineMetrics.pairDraft(context.metrics(), revise(record));
+    }
+
+    /** Whether the draft changed the pair's line (a new line or a tombstone went out). */
+    private boolean revise(Record<String, PairDraft> record) {
         PairDraft draft = record.value();
         PairState state = pairs.get(record.key());
         if (state == null) {
@@ -86,7 +91,7 @@ public final class RevisionProcessor implements Processor<String, PairDraft, Str
         Map<String, CorrelationRecord> byClaim = new HashMap<>(state.getByClaim());
         CorrelationRecord before = draft.getClaimId() == null ? state.getRegular() : byClaim.get(draft.getClaimId());
         if (Objects.equals(before, draft.getRecord())) {
-            return; // the same judgement again (claims are re-judged on every event of their scope): nothing to write
+            return false; // the same judgement again (claims are re-judged on every event of their scope): nothing to write
         }
         if (draft.getClaimId() == null) {
             state.setRegular(draft.getRecord());
@@ -106,12 +111,13 @@ public final class RevisionProcessor implements Processor<String, PairDraft, Str
                     EngineMetrics.retraction(context.metrics(), "withdrawn");
                 }
                 context.forward(record.withValue((CorrelationRecord) null));
+                return true;
             }
-            return;
+            return false;
         }
         if (last != null && sameContent(last, next)) {
             pairs.put(record.key(), state);
-            return;
+            return false;
         }
         next.setRevision(last == null ? 1 : last.getRevision() + 1);
         next.setPreviousVerdict(last != null && last.getVerdict() != next.getVerdict() ? last.getVerdict() : null);
@@ -122,6 +128,7 @@ public final class RevisionProcessor implements Processor<String, PairDraft, Str
             EngineMetrics.retraction(context.metrics(), "unlinked");
         }
         context.forward(record.withValue(CorrelationRecord.newBuilder(next).build()));
+        return true;
     }
 
     /** The regular judgement, else the one of the first claim (by id), with every claim listed. */

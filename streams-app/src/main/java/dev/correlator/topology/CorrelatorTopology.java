@@ -158,13 +158,24 @@ public final class CorrelatorTopology {
         KStream<String, ScopeEvent> enrichedScopes = outageScopes
                 .merge(claimScopes, Named.as("outage-and-claim-scopes"))
                 .repartition(repartitioned(serdes, ScopeEvent.class, "scope-events"));
-        KStream<String, CorrelationRecord> correlations = enrichedScopes
+        KStream<String, Correlator.Draft> drafts = enrichedScopes
                 .merge(causeScopes.repartition(repartitioned(serdes, ScopeEvent.class, "cause-scope-events")),
                         Named.as("scope-inputs"))
                 .merge(inferredScopes.repartition(repartitioned(serdes, ScopeEvent.class, "inferred-scope-events")),
                         Named.as("scope-inputs-with-inferred"))
-                .process(Correlator.supplier(settings, serdes), Named.as("correlator"))
-                .repartition(repartitioned(serdes, PairDraft.class, "pair-drafts"))
+                .process(Correlator.supplier(settings, serdes), Named.as("correlator"));
+        // revisions in the correlator's task for the pairs a provider's scope owns (nearly all): one exactly-once
+        // hop less for their lines. The others, whose drafts can come from two scopes, meet by pair in pair-drafts;
+        // that topic is read in the same task, so one store holds every pair's state (each in one task for good)
+        KStream<String, PairDraft> providerOwned = drafts
+                .filter((pair, draft) -> !draft.serviceOwned(), Named.as("provider-owned-drafts"))
+                .mapValues(Correlator.Draft::draft, Named.as("provider-owned-pair-drafts"));
+        KStream<String, PairDraft> serviceOwned = drafts
+                .filter((pair, draft) -> draft.serviceOwned(), Named.as("service-owned-drafts"))
+                .mapValues(Correlator.Draft::draft, Named.as("service-owned-pair-drafts"))
+                .repartition(repartitioned(serdes, PairDraft.class, "pair-drafts"));
+        KStream<String, CorrelationRecord> correlations = providerOwned
+                .merge(serviceOwned, Named.as("pair-drafts-merged"))
                 .process(RevisionProcessor.supplier(settings, serdes), Named.as("revisions"));
         correlations.to(names.of(Topics.CORRELATIONS), produced(serdes, Topics.CORRELATIONS, "correlations-sink"));
 
