@@ -1,5 +1,6 @@
 package dev.correlator.engine;
 
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -62,23 +63,43 @@ public final class EngineMetrics {
         count(metrics, OUTAGES_CLOSED, "Outages closed", Map.of());
     }
 
-    static void verdict(StreamsMetrics metrics, Verdict verdict, List<? extends Enum<?>> reasons) {
-        count(metrics, VERDICTS, "Correlation lines emitted, by verdict", Map.of("verdict", verdict.name()));
-        for (Enum<?> reason : reasons) {
-            Map<String, String> tags = new LinkedHashMap<>();
-            tags.put("verdict", verdict.name());
-            tags.put("reason", reason.name());
-            count(metrics, VERDICT_REASONS, "Reasons of the correlation lines emitted, by verdict and reason", tags);
+    /**
+     * The revision stage's counters, each sensor looked up once per processor (a processor stays on its task's
+     * thread, whose name tags the sensor): a burst of revisions counts a verdict, its reasons and the draft for
+     * every line, and building the tags and the sensor's name each time was a good part of a line's cost.
+     */
+    static final class RevisionCounters {
+        private final StreamsMetrics metrics;
+        private final Map<Object, Sensor> sensors = new HashMap<>();
+
+        RevisionCounters(StreamsMetrics metrics) {
+            this.metrics = metrics;
         }
-    }
 
-    static void retraction(StreamsMetrics metrics, String kind) {
-        count(metrics, RETRACTIONS, "LINKED correlations taken back (unlinked or withdrawn)", Map.of("kind", kind));
-    }
+        void verdict(Verdict verdict, List<? extends Enum<?>> reasons) {
+            sensors.computeIfAbsent(List.of(VERDICTS, verdict), k -> counter(metrics, VERDICTS,
+                    "Correlation lines emitted, by verdict", Map.of("verdict", verdict.name()))).record();
+            for (Enum<?> reason : reasons) {
+                sensors.computeIfAbsent(List.of(VERDICT_REASONS, verdict, reason), k -> {
+                    Map<String, String> tags = new LinkedHashMap<>();
+                    tags.put("verdict", verdict.name());
+                    tags.put("reason", reason.name());
+                    return counter(metrics, VERDICT_REASONS, "Reasons of the correlation lines emitted, by verdict and reason",
+                            tags);
+                }).record();
+            }
+        }
 
-    static void pairDraft(StreamsMetrics metrics, boolean changed) {
-        count(metrics, PAIR_DRAFTS, "Judgements of a pair reaching its revision stage, by whether the line changed",
-                Map.of("changed", Boolean.toString(changed)));
+        void retraction(String kind) {
+            sensors.computeIfAbsent(List.of(RETRACTIONS, kind), k -> counter(metrics, RETRACTIONS,
+                    "LINKED correlations taken back (unlinked or withdrawn)", Map.of("kind", kind))).record();
+        }
+
+        void pairDraft(boolean changed) {
+            sensors.computeIfAbsent(List.of(PAIR_DRAFTS, changed), k -> counter(metrics, PAIR_DRAFTS,
+                    "Judgements of a pair reaching its revision stage, by whether the line changed",
+                    Map.of("changed", Boolean.toString(changed)))).record();
+        }
     }
 
     static void detectorBacklog(StreamsMetrics metrics, String taskId, long wallClockMs) {
@@ -94,7 +115,11 @@ public final class EngineMetrics {
     }
 
     private static void count(StreamsMetrics metrics, String name, String description, Map<String, String> extraTags) {
-        sensor(metrics, name, description, extraTags, new CumulativeCount()).record();
+        counter(metrics, name, description, extraTags).record();
+    }
+
+    private static Sensor counter(StreamsMetrics metrics, String name, String description, Map<String, String> extraTags) {
+        return sensor(metrics, name, description, extraTags, new CumulativeCount());
     }
 
     /** The sensor of this metric for the calling stream thread and {@code extraTags}, made on first use. */

@@ -38,6 +38,7 @@ public final class RevisionProcessor implements Processor<String, PairDraft, Str
     private final Duration outageRetention;
     private ProcessorContext<String, CorrelationRecord> context;
     private KeyValueStore<String, PairState> pairs;
+    private EngineMetrics.RevisionCounters counters;
 
     private RevisionProcessor(Duration outageRetention) {
         this.outageRetention = outageRetention;
@@ -63,6 +64,7 @@ public final class RevisionProcessor implements Processor<String, PairDraft, Str
     public void init(ProcessorContext<String, CorrelationRecord> context) {
         this.context = context;
         this.pairs = context.getStateStore(PAIRS_STORE);
+        this.counters = new EngineMetrics.RevisionCounters(context.metrics());
         context.schedule(Duration.ofHours(1), PunctuationType.STREAM_TIME, this::prune);
     }
 
@@ -78,7 +80,7 @@ public final class RevisionProcessor implements Processor<String, PairDraft, Str
 
     @Override
     public void process(Record<String, PairDraft> record) {
-        EngineMetrics.pairDraft(context.metrics(), revise(record));
+        counters.pairDraft(revise(record));
     }
 
     /** Whether the draft changed the pair's line (a new line or a tombstone went out). */
@@ -108,7 +110,7 @@ public final class RevisionProcessor implements Processor<String, PairDraft, Str
             pairs.delete(record.key());
             if (last != null) {
                 if (last.getVerdict() == dev.correlator.avro.Verdict.LINKED) {
-                    EngineMetrics.retraction(context.metrics(), "withdrawn");
+                    counters.retraction("withdrawn");
                 }
                 context.forward(record.withValue((CorrelationRecord) null));
                 return true;
@@ -123,11 +125,12 @@ public final class RevisionProcessor implements Processor<String, PairDraft, Str
         next.setPreviousVerdict(last != null && last.getVerdict() != next.getVerdict() ? last.getVerdict() : null);
         state.setLast(next);
         pairs.put(record.key(), state);
-        EngineMetrics.verdict(context.metrics(), next.getVerdict(), next.getReasons());
+        counters.verdict(next.getVerdict(), next.getReasons());
         if (last != null && last.getVerdict() == dev.correlator.avro.Verdict.LINKED && next.getVerdict() != last.getVerdict()) {
-            EngineMetrics.retraction(context.metrics(), "unlinked");
+            counters.retraction("unlinked");
         }
-        context.forward(record.withValue(CorrelationRecord.newBuilder(next).build()));
+        // not copied: the state holding it is already written, and nothing downstream changes a record
+        context.forward(record.withValue(next));
         return true;
     }
 
@@ -143,10 +146,20 @@ public final class RevisionProcessor implements Processor<String, PairDraft, Str
         return merged;
     }
 
-    /** Equal apart from the revision bookkeeping. */
+    /**
+     * Equal apart from the revision bookkeeping. Compares in place ({@code b} takes {@code a}'s bookkeeping for the
+     * comparison and gets its own back): copying both records was a good part of a revision's cost.
+     */
     static boolean sameContent(CorrelationRecord a, CorrelationRecord b) {
-        CorrelationRecord x = CorrelationRecord.newBuilder(a).setRevision(0).setPreviousVerdict(null).build();
-        CorrelationRecord y = CorrelationRecord.newBuilder(b).setRevision(0).setPreviousVerdict(null).build();
-        return Objects.equals(x, y);
+        var revision = b.getRevision();
+        var previous = b.getPreviousVerdict();
+        b.setRevision(a.getRevision());
+        b.setPreviousVerdict(a.getPreviousVerdict());
+        try {
+            return a.equals(b);
+        } finally {
+            b.setRevision(revision);
+            b.setPreviousVerdict(previous);
+        }
     }
 }
