@@ -380,7 +380,8 @@ public final class Correlator implements Processor<String, ScopeEvent, String, C
                 sentBefore.put(emitted.get(i), state.getFingerprints().get(i));
             }
         }
-        boolean changed = !stored || !emitted.equals(List.copyOf(lines.keySet()));
+        List<String> pairKeys = List.copyOf(lines.keySet());
+        boolean changed = !stored || !emitted.equals(pairKeys);
         for (String old : emitted) {
             if (!lines.containsKey(old)) {
                 // which way the line went is not kept (its outage may since be another): withdrawn both ways,
@@ -400,7 +401,7 @@ public final class Correlator implements Processor<String, ScopeEvent, String, C
             }
         }
         if (changed) {
-            state.setEmitted(List.copyOf(lines.keySet()));
+            state.setEmitted(pairKeys);
             state.setFingerprints(fingerprints);
             claims.put(key, state);
         }

@@ -291,19 +291,23 @@ final class EngineDriver implements AutoCloseable {
         return List.copyOf(correlationLog);
     }
 
+    /** The pair drafts sent through {@code pair-drafts} so far: those of pairs a service's scope owns. */
+    List<KeyValue<String, dev.correlator.avro.internal.PairDraft>> pairDrafts() {
+        return driver.createOutputTopic(repartitionTopic("pair-drafts"), serdes.key().deserializer(),
+                serdes.value(dev.correlator.avro.internal.PairDraft.class).deserializer()).readKeyValuesToList();
+    }
+
     /**
      * How many records the topology wrote so far to one of its repartition topics ({@code name}, e.g.
      * {@code pair-drafts}): the driver keeps what every sink wrote, internal topics included.
      */
-    /** The pair drafts sent through {@code pair-drafts} so far: those of pairs a service's scope owns. */
-    List<KeyValue<String, dev.correlator.avro.internal.PairDraft>> pairDrafts() {
-        return driver.createOutputTopic("engine-test-pair-drafts-repartition", serdes.key().deserializer(),
-                serdes.value(dev.correlator.avro.internal.PairDraft.class).deserializer()).readKeyValuesToList();
+    int repartitionRecords(String name) {
+        return driver.createOutputTopic(repartitionTopic(name), new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer()).readRecordsToList().size();
     }
 
-    int repartitionRecords(String name) {
-        return driver.createOutputTopic("engine-test-" + name + "-repartition", new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
-                new org.apache.kafka.common.serialization.ByteArrayDeserializer()).readRecordsToList().size();
+    private static String repartitionTopic(String name) {
+        return "engine-test-" + name + "-repartition";
     }
 
     /** Time to attribution over every correlation record emitted so far (their timestamps are event times). */
