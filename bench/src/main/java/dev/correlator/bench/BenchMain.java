@@ -898,6 +898,8 @@ public final class BenchMain {
             for (String[] row : new String[][]{{"designed (window + grace, event time)", "designedDelay"},
                     {"processing, outage records", "outageProcessingDelay"},
                     {"processing, correlation records", "correlationProcessingDelay"},
+                    {"… decided by their outage (detector, enricher, correlator)", "correlationByOutageDelay"},
+                    {"… decided by their cause (its repartition, cause builder, correlator)", "correlationByCauseDelay"},
                     {"processing, all decisions", "processingDelay"},
                     {"total, outage records (designed + processing)", "totalOutageLatency"}}) {
                 Map<String, Object> st = (Map<String, Object>) lat.get(row[1]);

@@ -71,7 +71,8 @@ final class LatencyRun {
     /** What the latency phase measured. */
     record Result(double loadFactor, double targetRecordsPerSecond, double achievedRecordsPerSecond, double speedup,
                   long eventTimeSeconds, double wallSeconds, Stats designed, Stats outageProcessing,
-                  Stats correlationProcessing, Stats processing, Stats total, long outageDecisions,
+                  Stats correlationProcessing, Stats correlationByOutage, Stats correlationByCause, Stats processing,
+                  Stats total, long outageDecisions,
                   long correlationDecisions, long unmatched, double maxPacingLagMs, Map<String, Stats> correlationHops,
                   Map<String, Double> streamThread) {
     }
@@ -300,6 +301,8 @@ final class LatencyRun {
         List<Double> designed = new ArrayList<>();
         List<Double> outageProcessing = new ArrayList<>();
         List<Double> correlationProcessing = new ArrayList<>();
+        List<Double> correlationByOutage = new ArrayList<>(); // decided by the outage's decision (three hops)
+        List<Double> correlationByCause = new ArrayList<>(); // decided by the cause's first input record
         List<Double> processing = new ArrayList<>();
         List<Double> total = new ArrayList<>();
         Map<String, Long> outageAnchor = new HashMap<>();
@@ -352,6 +355,7 @@ final class LatencyRun {
             }
             double p = v.getValue() - Math.max(outage, cause);
             correlationProcessing.add(p);
+            (outage >= cause ? correlationByOutage : correlationByCause).add(p);
             processing.add(p);
             correlationDecisions++;
             // where a correlation decided by its outage spent its time: the visibility of each hop's record
@@ -375,7 +379,8 @@ final class LatencyRun {
                         + " processing p50/p95/p99 %.0f/%.0f/%.0f ms%n", outageDecisions, correlationDecisions, unmatched,
                 designedStats.p99(), Stats.of(processing).p50(), Stats.of(processing).p95(), Stats.of(processing).p99());
         return new Result(loadFactor, target, produced / seconds, k, params.duration().toSeconds(), seconds,
-                designedStats, Stats.of(outageProcessing), Stats.of(correlationProcessing), Stats.of(processing),
+                designedStats, Stats.of(outageProcessing), Stats.of(correlationProcessing), Stats.of(correlationByOutage),
+                Stats.of(correlationByCause), Stats.of(processing),
                 Stats.of(total), outageDecisions, correlationDecisions, unmatched, maxLagMs, correlationHops, threadMetrics);
     }
 
@@ -488,6 +493,8 @@ final class LatencyRun {
         m.put("processingDelay", r.processing().json());
         m.put("outageProcessingDelay", r.outageProcessing().json());
         m.put("correlationProcessingDelay", r.correlationProcessing().json());
+        m.put("correlationByOutageDelay", r.correlationByOutage().json());
+        m.put("correlationByCauseDelay", r.correlationByCause().json());
         m.put("totalOutageLatency", r.total().json());
         Map<String, Object> hops = new LinkedHashMap<>();
         r.correlationHops().forEach((hop, stats) -> hops.put(hop, stats.json()));
