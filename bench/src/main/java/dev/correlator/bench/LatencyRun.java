@@ -72,9 +72,8 @@ final class LatencyRun {
     record Result(double loadFactor, double targetRecordsPerSecond, double achievedRecordsPerSecond, double speedup,
                   long eventTimeSeconds, double wallSeconds, Stats designed, Stats outageProcessing,
                   Stats correlationProcessing, Stats correlationByOutage, Stats correlationByCause, Stats processing,
-                  Stats total, long outageDecisions,
-                  long correlationDecisions, long unmatched, double maxPacingLagMs, Map<String, Stats> correlationHops,
-                  Map<String, Double> streamThread) {
+                  Stats total, long outageDecisions, long correlationDecisions, long unmatched, double maxPacingLagMs,
+                  Map<String, Stats> correlationHops, Map<String, Double> streamThread) {
     }
 
     /**
@@ -380,8 +379,8 @@ final class LatencyRun {
                 designedStats.p99(), Stats.of(processing).p50(), Stats.of(processing).p95(), Stats.of(processing).p99());
         return new Result(loadFactor, target, produced / seconds, k, params.duration().toSeconds(), seconds,
                 designedStats, Stats.of(outageProcessing), Stats.of(correlationProcessing), Stats.of(correlationByOutage),
-                Stats.of(correlationByCause), Stats.of(processing),
-                Stats.of(total), outageDecisions, correlationDecisions, unmatched, maxLagMs, correlationHops, threadMetrics);
+                Stats.of(correlationByCause), Stats.of(processing), Stats.of(total), outageDecisions, correlationDecisions,
+                unmatched, maxLagMs, correlationHops, threadMetrics);
     }
 
     /** The cause id the engine gives the cause a record starts (see {@code CauseBuilder}); null for others. */
