@@ -912,7 +912,7 @@ public final class BenchMain {
                 sb.append(String.format(Locale.ROOT, "%nCorrelation records decided by their outage (%s), by exactly-once hop"
                         + " (from the previous hop's visibility to this one's):%n%n| hop | p50 ms | p95 ms | p99 ms | max ms |%n"
                         + "|---|---:|---:|---:|---:|%n", first.get("count")));
-                String[] labels = {"1. ping → outage record (detector)", "2. → scope-events (enricher)",
+                String[] labels = {"1. ping → outage record (detector)", "2. → scope-events (enricher, same task and transaction)",
                         "3. → correlation record (correlator and revisions)"};
                 int i = 0;
                 for (Object h : hops.values()) {

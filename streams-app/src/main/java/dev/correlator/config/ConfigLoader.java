@@ -68,6 +68,12 @@ public final class ConfigLoader {
         // check: with the default 100 ms a first start (and every replay, which has its own internal topics) spent
         // 2.7 s there. The clients back off exponentially from this base (retry.backoff.max.ms), as before
         p.put(StreamsConfig.RETRY_BACKOFF_MS_CONFIG, "10");
+        // a task processes whichever of its partitions has data, without waiting for the others: the per-service
+        // task reads pings beside hosting and claims (one exactly-once hop less for every outage), and Kafka Streams
+        // 4.4's wait check formats a log line for every empty partition on every record. What the engine gives up
+        // and does instead (hosting that comes after an outage, detection on the pings' own time):
+        // docs/ARCHITECTURE.md, stage 2
+        p.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, Long.toString(StreamsConfig.MAX_TASK_IDLE_MS_DISABLED));
         // the stream thread blocks this long for input when it has none, and only then sees that a commit is due;
         // a record crossing a repartition topic waits for its upstream commit, at every hop (docs/PERFORMANCE.md)
         p.put(StreamsConfig.POLL_MS_CONFIG, "10");

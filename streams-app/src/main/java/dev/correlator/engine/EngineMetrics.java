@@ -52,7 +52,19 @@ public final class EngineMetrics {
      */
     public static final String INFERENCE_PENDING_LAST_MS = "inference-pending-last-ms";
 
+    /**
+     * Hosting records that arrived after an outage they apply to (valid at its start) had been given its hosting,
+     * tagged {@code outcome}: {@code enriched} (the outage had none, it now has these placements and goes out
+     * again), {@code kept} (it had other placements and keeps them: see docs/ARCHITECTURE.md, stage 2).
+     */
+    public static final String LATE_HOSTING = "late-hosting-total";
+
     private EngineMetrics() {
+    }
+
+    static void lateHosting(StreamsMetrics metrics, String outcome) {
+        count(metrics, LATE_HOSTING, "Hosting records that arrived after an outage they apply to had been enriched",
+                Map.of("outcome", outcome));
     }
 
     static void outageOpened(StreamsMetrics metrics) {

@@ -2,6 +2,7 @@ package dev.correlator.engine;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
@@ -27,13 +28,16 @@ import org.apache.kafka.streams.state.VersionedKeyValueStore;
 import org.apache.kafka.streams.state.VersionedRecord;
 
 /**
- * The per-service task beside detection, keyed by service id: gives each outage the detector opened or closed
- * its hosting as of the outage start (the versioned hosting store), and matches claims to the service's outages.
+ * Beside detection, in the same per-service task, keyed by service id: gives each outage the detector opened or
+ * closed its hosting as of the outage start (the versioned hosting store), and matches claims to the service's
+ * outages.
  *
- * <p>Why apart from {@link ServiceProcessor}: a task that reads several partitions pays, in Kafka Streams 4.4,
- * an eagerly formatted log line for each empty one on every record it processes. The detector reads pings
- * alone; hosting and claims, nearly always empty partitions, are read here, where records are few (outages,
- * claims, hosting changes).
+ * <p>Hosting can come after an outage it applies to: the task reads pings, hosting and claims with
+ * {@code max.task.idle.ms=-1}, so a hosting record still on the broker does not hold up the pings behind it. An
+ * outage given no hosting (none was valid at its start yet) is enriched again when a hosting record valid at its
+ * start comes, and goes out again like a new version of it. An outage that already had placements keeps them
+ * (withdrawing it from the scopes and placements of the old ones is not done; counted as {@code kept} in
+ * {@link EngineMetrics#LATE_HOSTING}).
  */
 public final class ServiceEnricher implements Processor<String, ServiceInput, String, ServiceOutput> {
 
@@ -87,6 +91,8 @@ public final class ServiceEnricher implements Processor<String, ServiceInput, St
             publish(withHosting(input.getOutage()), record.timestamp());
         } else if (input.getClaim() != null) {
             claim(input.getClaim(), record.timestamp());
+        } else if (input.getHosting() != null) {
+            hostingArrived(input.getHosting(), record.timestamp());
         }
         prune(context.currentStreamTimeMs());
     }
@@ -98,6 +104,35 @@ public final class ServiceEnricher implements Processor<String, ServiceInput, St
         List<Placement> placements = asOfStart == null ? List.of() : asOfStart.value().getPlacements();
         return OutageFacts.newBuilder().setOutage(outage).setHostingKnown(asOfStart != null).setPlacements(placements)
                 .build();
+    }
+
+    /**
+     * A hosting record, already in the hosting store: the service's outages that it now gives hosting at their start
+     * (they had none) go out again with it. Outages are few per service, so this reads them all.
+     */
+    private void hostingArrived(ServiceHosting record, long timestamp) {
+        List<OutageFacts> enriched = new ArrayList<>();
+        try (KeyValueIterator<String, OutageFacts> it = outages.prefixScan(record.getService() + Keys.SEP,
+                Serdes.String().serializer())) {
+            while (it.hasNext()) {
+                OutageFacts held = it.next().value;
+                VersionedRecord<ServiceHosting> asOfStart = hosting.get(record.getService(),
+                        held.getOutage().getStart().toEpochMilli());
+                if (asOfStart == null || asOfStart.timestamp() != timestamp) {
+                    continue; // this record is not the one valid at the outage's start (later, or superseded by then)
+                }
+                if (!held.getHostingKnown()) {
+                    EngineMetrics.lateHosting(context.metrics(), "enriched");
+                    enriched.add(withHosting(held));
+                } else if (!asOfStart.value().getPlacements().equals(held.getPlacements())) {
+                    EngineMetrics.lateHosting(context.metrics(), "kept");
+                }
+            }
+        }
+        for (OutageFacts facts : enriched) {
+            Outage outage = facts.getOutage();
+            publish(facts, (outage.getEnd() != null ? outage.getEnd() : outage.getStart()).toEpochMilli());
+        }
     }
 
     /** Emits the outage, remembers it for claims, and re-matches the service's claims. */

@@ -28,14 +28,17 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 
 /**
- * Outage detection from pings, keyed by service id; it reads pings alone. What it opens and closes goes on,
- * through the {@code service-outages} repartition topic, to {@link ServiceEnricher} (hosting as of the outage
- * start, claims), and straight to the {@code outages} topic.
+ * Outage detection from pings, keyed by service id. What it opens and closes goes on, in the same task, to
+ * {@link ServiceEnricher} (hosting as of the outage start, claims), and straight to the {@code outages} topic.
  *
- * <p>Detection: pings are counted in tumbling windows. A window is judged once stream time passes its
- * end plus grace, so it is final and out-of-order pings within grace change nothing. Windows are judged
- * in time order as soon as a record brings stream time there; watermarks and the records after a replay's
- * end reach this processor as ticks (a null value, see {@link InputGate}) for that reason alone. No stream-time
+ * <p>Detection: pings are counted in tumbling windows. A window is judged once ping time (the latest ping
+ * timestamp this task has seen) passes its end plus grace, so it is final and out-of-order pings within grace
+ * change nothing. Ping time, not the task's stream time: hosting and claims are read in the same task, with
+ * {@code max.task.idle.ms=-1} in whichever order their partitions have data, and a claim dated ahead of the
+ * pings must not close their windows. Windows are judged in time order as soon as a ping brings ping time
+ * there; watermarks and the records after a replay's end reach this processor as ticks (a null value, see
+ * {@link InputGate}) for that reason alone. Ping time is kept in the detector store under the empty key at
+ * each judgement, so that after a restart a ping for a window already judged is still late. No stream-time
  * punctuator: every punctuation halves the records Kafka Streams processes per task and loop, and one per
  * window length in every ping task cost a catch-up or replay about a twentieth of its rate. A window with no
  * pings carries no information and is skipped. {@code openAfter}
@@ -55,7 +58,12 @@ public final class ServiceProcessor implements Processor<String, ServicePing, St
     private ProcessorContext<String, ServiceOutput> context;
     private KeyValueStore<String, PingBucket> buckets;
     private KeyValueStore<String, DetectorState> detector;
-    /** stream time at which the next window becomes final (its end plus grace); MIN_VALUE: not known yet */
+    /** under this key the detector store keeps {@link #pingTime}: no service id is empty ({@link InputValidator}) */
+    static final String PING_TIME_KEY = "";
+
+    /** the latest ping (or tick) timestamp seen: this task's clock for detection; -1: none yet */
+    private long pingTime = -1;
+    /** ping time at which the next window becomes final (its end plus grace); MIN_VALUE: not known yet */
     private long nextWindowFinal = Long.MIN_VALUE;
     /** final windows may be left to judge (more than {@link #MAX_JUDGED_PER_CALL} were due; unknown after a restart) */
     private boolean backlog = true;
@@ -104,6 +112,9 @@ public final class ServiceProcessor implements Processor<String, ServicePing, St
         this.buckets = context.getStateStore(BUCKETS_STORE);
         this.detector = context.getStateStore(DETECTOR_STORE);
         // Kafka Streams runs init again on this instance when it revives the task (after a rollback): start afresh
+        // (init runs after the stores are restored)
+        DetectorState saved = detector.get(PING_TIME_KEY);
+        pingTime = saved == null ? -1 : saved.getPingTime();
         nextWindowFinal = Long.MIN_VALUE;
         backlog = true;
         backlogPunctuator = null;
@@ -118,7 +129,7 @@ public final class ServiceProcessor implements Processor<String, ServicePing, St
     private void scheduleBacklogPunctuator() {
         if (backlog && backlogPunctuator == null) {
             backlogPunctuator = context.schedule(Duration.ofMillis(100), PunctuationType.WALL_CLOCK_TIME,
-                    wallClock -> judgeClosedWindows(context.currentStreamTimeMs()));
+                    wallClock -> judgeClosedWindows(pingTime));
         } else if (!backlog && backlogPunctuator != null) {
             backlogPunctuator.cancel();
             backlogPunctuator = null;
@@ -127,11 +138,13 @@ public final class ServiceProcessor implements Processor<String, ServicePing, St
 
     @Override
     public void process(Record<String, ServicePing> record) {
-        // judge as soon as stream time makes a window final, not at the punctuator's next tick (which runs
-        // every window length from the first record, so it would add up to one window to every decision)
-        long streamTime = context.currentStreamTimeMs();
-        if (streamTime >= nextWindowFinal || backlog) {
-            judgeClosedWindows(streamTime);
+        // judge as soon as ping time makes a window final, not at a punctuator's next tick (which would add up to
+        // one window to every decision)
+        if (record.timestamp() > pingTime) {
+            pingTime = record.timestamp();
+        }
+        if (pingTime >= nextWindowFinal || backlog) {
+            judgeClosedWindows(pingTime);
         }
         if (record.value() == null) {
             return; // a tick: a watermark, or a record after a replay's end, that moved stream time on
@@ -143,7 +156,7 @@ public final class ServiceProcessor implements Processor<String, ServicePing, St
         long window = settings.pingWindow().toMillis();
         long at = ping.getAt().toEpochMilli();
         long windowStart = Math.floorDiv(at, window) * window;
-        if (windowStart + window + settings.grace().toMillis() <= context.currentStreamTimeMs()) {
+        if (windowStart + window + settings.grace().toMillis() <= pingTime) {
             DeadLetterMetrics.recordLate(context.metrics(), context.recordMetadata().map(m -> m.topic()).orElse("service-pings"));
             context.forward(new Record<>(ping.getService(), ServiceOutput.newBuilder().setLatePing(ping).build(),
                     record.timestamp()));
@@ -167,15 +180,21 @@ public final class ServiceProcessor implements Processor<String, ServicePing, St
     }
 
     /**
-     * Judges, in time order, the windows whose end plus grace stream time has passed: up to
+     * Judges, in time order, the windows whose end plus grace ping time has passed: up to
      * {@link #MAX_JUDGED_PER_CALL} buckets, the rest on the next call (a record or the wall-clock punctuator).
      */
-    private void judgeClosedWindows(long streamTime) {
-        if (streamTime < 0) {
-            return; // no stream time yet (nothing read since the task started): no window can be final
+    private void judgeClosedWindows(long now) {
+        if (now < 0) {
+            return; // no ping yet: no window can be final
+        }
+        // kept with the judgements it made, in the same commit: enough for lateness after a restart, since a
+        // window is judged as soon as ping time makes it final
+        DetectorState clock = detector.get(PING_TIME_KEY);
+        if (clock == null || clock.getPingTime() != now) {
+            detector.put(PING_TIME_KEY, DetectorState.newBuilder().setPingTime(now).build());
         }
         long window = settings.pingWindow().toMillis();
-        long lastClosedStart = streamTime - settings.grace().toMillis() - window;
+        long lastClosedStart = now - settings.grace().toMillis() - window;
         List<KeyValue<String, PingBucket>> due = new ArrayList<>();
         boolean wasBacklog = backlog;
         try (KeyValueIterator<String, PingBucket> it = buckets.range(Keys.time(0), Keys.join(Keys.time(lastClosedStart), "\uffff"))) {

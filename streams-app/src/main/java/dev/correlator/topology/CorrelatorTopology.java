@@ -58,9 +58,8 @@ import org.apache.kafka.streams.state.Stores;
  * dead-letter topic through the processing exception handler (see docs/RELIABILITY.md).
  *
  * <p>{@code service-pings}, {@code service-hosting} and {@code cause-claims} must have the same number
- * of partitions: the per-service enricher reads hosting, the detector's outages and the claims (both through
- * repartition topics that inherit their source's partition count) and must see every record of a service in
- * one task.
+ * of partitions: the per-service task reads pings, hosting and the claims (through a repartition topic that
+ * inherits its source's partition count) and must see every record of a service in one task.
  */
 public final class CorrelatorTopology {
 
@@ -81,12 +80,13 @@ public final class CorrelatorTopology {
                                 Stores.persistentVersionedKeyValueStore(HOSTING_STORE, settings.hostingRetention()))
                         .withKeySerde(serdes.key()).withValueSerde(serdes.value(Topics.SERVICE_HOSTING)));
 
-        // per service, pings alone: detection. A task that reads several partitions pays, in Kafka Streams 4.4,
-        // an eagerly formatted log line for each empty one on every record; hosting and claims (nearly always
-        // empty) are read by the enricher below, fed the detector's few outages through a repartition topic
+        // per service: detection, then (below) hosting as of outage start and claims, all in one task, so that an
+        // outage reaches its scopes in one exactly-once hop. Detection closes windows on its pings' own time
+        // (ServiceProcessor), since with max.task.idle.ms=-1 (ConfigLoader) the task reads whichever of its
+        // partitions has data
         KStream<String, ServiceOutput> detected = builder.stream(names.of(Topics.SERVICE_PINGS),
                         consumed(serdes, settings, Topics.SERVICE_PINGS))
-                // watermarks go on as ticks: detection closes its windows on the stream time they bring
+                // watermarks go on as ticks: detection closes its windows on the ping time they bring
                 .processValues(() -> InputGate.<ServicePing>withTicks(settings.inputUntil(), settings.inputBounds()),
                         Named.as(Topics.SERVICE_PINGS.name() + "-gate"))
                 .process(ServiceProcessor.supplier(settings, serdes), Named.as("service-processor"));
@@ -100,16 +100,20 @@ public final class CorrelatorTopology {
                 .mapValues(ServiceOutput::getLatePing, Named.as("late-pings"))
                 .to(names.lateRecords(), Produced.with(serdes.key(), serdes.value(ServicePing.class)).withName("late-records-sink"));
 
-        // per service, beside detection: hosting as of outage start, claims matched to outages. Two repartition
-        // topics, not one: merging before a repartition would put the pings and claims sources in one task again
+        // per service, beside detection: hosting as of outage start, claims matched to outages. Claims come through a
+        // repartition topic keyed by service (co-partitioned with the pings); hosting records after the hosting
+        // store has them (the table was added to the hosting stream first, so it sees each record first)
         KStream<String, ServiceInput> outagesToEnrich = detectedOutages
-                .mapValues(facts -> ServiceInput.newBuilder().setOutage(facts).build(), Named.as("outages-as-service-input"))
-                .repartition(repartitioned(serdes, ServiceInput.class, "service-outages"));
+                .mapValues(facts -> ServiceInput.newBuilder().setOutage(facts).build(), Named.as("outages-as-service-input"));
         KStream<String, ServiceInput> claims = input(builder, names, serdes, settings, Topics.CAUSE_CLAIMS)
                 .map((k, c) -> KeyValue.pair(c.getService(), ServiceInput.newBuilder().setClaim(c).build()),
                         Named.as("key-claims-by-service"))
                 .repartition(repartitioned(serdes, ServiceInput.class, "claims-by-service"));
-        KStream<String, ServiceOutput> perService = outagesToEnrich.merge(claims, Named.as("service-inputs"))
+        KStream<String, ServiceInput> hostingToEnrich = hosting
+                .mapValues(h -> ServiceInput.newBuilder().setHosting(h).build(), Named.as("hosting-as-service-input"));
+        KStream<String, ServiceOutput> perService = outagesToEnrich
+                .merge(claims, Named.as("service-inputs"))
+                .merge(hostingToEnrich, Named.as("service-inputs-with-hosting"))
                 .process(ServiceEnricher.supplier(settings, serdes, HOSTING_STORE), Named.as("service-enricher"),
                         HOSTING_STORE);
 

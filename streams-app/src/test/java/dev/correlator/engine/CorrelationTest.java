@@ -16,6 +16,7 @@ import dev.correlator.avro.ComponentStatus;
 import dev.correlator.avro.CorrelationRecord;
 import dev.correlator.avro.EventKind;
 import dev.correlator.avro.EventPhase;
+import dev.correlator.avro.OutageAttribution;
 import dev.correlator.avro.Placement;
 import dev.correlator.avro.ReasonCode;
 import dev.correlator.avro.Verdict;
@@ -283,5 +284,59 @@ class CorrelationTest {
         engine.pings("ghost", min(0), min(5), false, "p1").watermark(min(60));
         assertThat(engine.finalAttributions().get("ghost@2021-04-06T07:00:00Z").getStatus())
                 .isEqualTo(AttributionStatus.PENDING);
+    }
+
+    @Test
+    void hostingThatComesAfterItsOutageWasDecidedIsGivenToItAsIfInOrder() {
+        // with max.task.idle.ms=-1 a hosting record still on the broker does not hold up the pings behind it: the
+        // outage is enriched with no hosting first, and again when the record comes. The result is the one of the
+        // records in order
+        Map<String, String> inOrder;
+        try (EngineDriver ordered = new EngineDriver(getClass().getSimpleName() + "-ordered")) {
+            ordered.hosting("svc", t("2021-01-01T00:00:00Z"), at("ovhcloud", "ovh-sbg2", "sbg"));
+            firstPings(ordered);
+            inOrder = rest(ordered);
+        }
+        firstPings(engine);
+        assertThat(engine.outages()).isNotEmpty(); // decided, with no hosting known
+        engine.hosting("svc", t("2021-01-01T00:00:00Z"), at("ovhcloud", "ovh-sbg2", "sbg"));
+        Map<String, String> late = rest(engine);
+        assertThat(late).isEqualTo(inOrder);
+        assertThat(late.get(OUTAGE + "|dc:sbg-power")).contains("LINKED", "HOSTED_AT_DATACENTER");
+        assertThat(engine.finalAttributions().get(OUTAGE).getStatus()).isEqualTo(AttributionStatus.EXPLAINED);
+        assertThat(EngineMetricsTest.sum(engine.metrics(), EngineMetrics.LATE_HOSTING, Map.of("outcome", "enriched")))
+                .isEqualTo(1);
+    }
+
+    /** svc healthy, then down from 07:00: enough for the outage to be opened. */
+    private static void firstPings(EngineDriver driver) {
+        driver.pings("svc", min(-5), min(0), true, "p1", "p2")
+                .pings("svc", min(0), min(10), false, "p1", "p2");
+    }
+
+    /** The outage's end, a power event at its datacenter, the final lines and attributions (revisions left out). */
+    private static Map<String, String> rest(EngineDriver driver) {
+        driver.pings("svc", min(10), min(15), true, "p1", "p2")
+                .event("sbg-power", "ovhcloud", EventKind.POWER, EventPhase.STARTED, min(-1), "ovh-sbg2", "sbg", null)
+                .watermark(min(120));
+        Map<String, String> out = new TreeMap<>();
+        driver.finalCorrelations().forEach((k, v) -> out.put(k,
+                CorrelationRecord.newBuilder(v).setRevision(0).setPreviousVerdict(null).build().toString()));
+        driver.finalAttributions().forEach((k, v) -> out.put(k, OutageAttribution.newBuilder(v).setRevision(0).build().toString()));
+        return out;
+    }
+
+    @Test
+    void aLateHostingRecordThatWouldMoveAnEnrichedOutageIsCountedAndTheOutageKeepsItsPlacements() {
+        // withdrawing an outage from the scopes and placements it was sent to is not done: it keeps its hosting
+        outage(at("ovhcloud", "ovh-sbg2", "sbg"))
+                .hosting("svc", min(-30), at("aws", null, "eu-west-3"))
+                .event("sbg-power", "ovhcloud", EventKind.POWER, EventPhase.STARTED, min(-1), "ovh-sbg2", "sbg", null)
+                .watermark(min(120));
+        assertThat(engine.finalCorrelations().get(OUTAGE + "|dc:sbg-power").getVerdict()).isEqualTo(Verdict.LINKED);
+        assertThat(EngineMetricsTest.sum(engine.metrics(), EngineMetrics.LATE_HOSTING, Map.of("outcome", "kept")))
+                .isEqualTo(1);
+        assertThat(EngineMetricsTest.sum(engine.metrics(), EngineMetrics.LATE_HOSTING, Map.of("outcome", "enriched")))
+                .isZero();
     }
 }

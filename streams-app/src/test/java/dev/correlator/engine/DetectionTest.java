@@ -181,4 +181,22 @@ class DetectionTest {
         assertThat(engine.outages()).hasSize(2);
         assertThat(engine.finalAttributions()).containsKey("svc@2021-04-06T07:00:00Z");
     }
+
+    @Test
+    void aClaimDatedAheadOfThePingsDoesNotCloseTheirWindows() {
+        // the claims share the pings' task (and, with max.task.idle.ms=-1, come in whatever order their partitions
+        // have data): detection keeps its own clock, the pings' time, so the pings after the claim still count
+        engine.pings("svc", min(0), min(3), false, "p1", "p2")
+                .claim("c1", "svc", "ovhcloud", min(90), min(1), null, null, null)
+                .pings("svc", min(3), min(6), false, "p1", "p2")
+                .pings("svc", min(6), min(12), true, "p1", "p2")
+                .pingWatermark(min(60));
+        assertThat(engine.latePings()).isEmpty();
+        List<Outage> outages = engine.outages();
+        assertThat(outages).last().satisfies(o -> {
+            assertThat(o.getState()).isEqualTo(OutageState.CLOSED);
+            assertThat(o.getEnd()).isEqualTo(min(6));
+            assertThat(o.getFailedPings()).isEqualTo(12);
+        });
+    }
 }

@@ -50,18 +50,19 @@ class TopologyNamingTest {
                 "scope-outages-store", "scope-causes-store", "scope-claims-store", "scope-status-store", "scope-pairs-store",
                 "pair-state-store", "attribution-store", "attribution-lines-store", "hosting-placements-store", "placement-members-store",
                 "placement-counts-store", "placement-outages-store", "placement-causes-store", "placement-pending-store");
+        assertThat(topics).doesNotContain("service-outages-repartition");
         assertThat(topics).contains("service-pings", "service-hosting", "cause-claims", "provider-status", "datacenter-events",
-                "service-outages-repartition", "claims-by-service-repartition", "cause-inputs-by-provider-repartition", "scope-events-repartition",
+                "claims-by-service-repartition", "cause-inputs-by-provider-repartition", "scope-events-repartition",
                 "cause-scope-events-repartition", "inferred-scope-events-repartition", "pair-drafts-repartition",
                 "attribution-inputs-repartition", "attribution-verdicts-repartition", "placement-inputs-repartition");
     }
 
     @Test
     void eachStageReadsOnlyItsOwnInputs() {
-        // a task reads every partition of its sub-topology: Kafka Streams 4.4 formats a log line per empty partition
-        // on every record processed (the largest cost in the benchmark's profile when pings shared their task), and a
-        // task holds back its records while another of its partitions has data on the broker not fetched yet. So
-        // pings have a task of their own, and stages are not joined by a merge before a repartition
+        // a task reads every partition of its sub-topology, and stages are not joined by a merge before a repartition
+        // (it would make one task of stages that need not wait on each other). The exception is the per-service
+        // task: detection, hosting and claims in one task, so that an outage reaches its scopes one exactly-once
+        // hop sooner (with max.task.idle.ms=-1, see ConfigLoader)
         Map<String, Set<String>> sourcesOf = new java.util.TreeMap<>();
         for (TopologyDescription.Subtopology sub : describe().subtopologies()) {
             Set<String> sources = new TreeSet<>();
@@ -76,9 +77,9 @@ class TopologyNamingTest {
             });
             processors.forEach(p -> sourcesOf.put(p, sources));
         }
-        assertThat(sourcesOf.get("service-processor")).containsExactly("service-pings");
-        assertThat(sourcesOf.get("service-enricher"))
-                .containsExactlyInAnyOrder("service-hosting", "service-outages-repartition", "claims-by-service-repartition");
+        assertThat(sourcesOf.get("service-processor"))
+                .containsExactlyInAnyOrder("service-pings", "service-hosting", "claims-by-service-repartition");
+        assertThat(sourcesOf.get("service-enricher")).isEqualTo(sourcesOf.get("service-processor"));
         assertThat(sourcesOf.get("co-tenant-inference")).containsExactly("placement-inputs-repartition");
         assertThat(sourcesOf.get("cause-builder")).containsExactly("cause-inputs-by-provider-repartition");
         // revisions share the correlator's task (provider-owned pairs skip a hop); the few pairs a service's scope
