@@ -86,7 +86,8 @@ public final class BenchMain {
             // rebalance: about 1.5 s) and the JIT still compiling its medium-frequency paths were a fifth of its run
             LoadGenerator.Params load = LoadGenerator.Params.defaults().withDuration(Duration.ofMinutes(30));
             int partitions = 4;
-            long commitMs = 100;
+            // the engine's default, for both apps
+            long commitMs = Long.parseLong(ConfigLoader.defaults().getProperty(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG));
             boolean child = true;
             Path out = Path.of("target");
             Duration timeout = Duration.ofMinutes(30);

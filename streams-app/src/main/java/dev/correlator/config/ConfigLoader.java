@@ -74,6 +74,10 @@ public final class ConfigLoader {
         // and does instead (hosting that comes after an outage, detection on the pings' own time):
         // docs/ARCHITECTURE.md, stage 2
         p.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, Long.toString(StreamsConfig.MAX_TASK_IDLE_MS_DISABLED));
+        // every exactly-once hop costs about one commit period (docs/PERFORMANCE.md): Kafka Streams' 100 ms made the
+        // thread commit every 145 ms or so (the check runs between batches, after the commit's own 15-20 ms), and
+        // a correlation record's two hops about 450-500 ms at the p99; 30 ms made it 280-320 ms for 5 % more CPU
+        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "30");
         // the stream thread blocks this long for input when it has none, and only then sees that a commit is due;
         // a record crossing a repartition topic waits for its upstream commit, at every hop (docs/PERFORMANCE.md)
         p.put(StreamsConfig.POLL_MS_CONFIG, "10");

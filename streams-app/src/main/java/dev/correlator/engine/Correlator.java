@@ -87,6 +87,19 @@ public final class Correlator implements Processor<String, ScopeEvent, String, C
     private final LineFingerprint fingerprint = new LineFingerprint();
     private CauseState membersOf;
     private Set<String> members;
+    /**
+     * The causes of the scopes judged last, as read from {@link #CAUSES_STORE} (which only this processor writes):
+     * a datacenter event takes hundreds of a provider's services down at once, and each of their outages was
+     * judged against a fresh scan of the provider's causes, every one deserialized again (inferred causes carry
+     * their group's outage ids). Dropped for a scope whenever one of its causes changes, and on prune.
+     */
+    private final Map<String, List<CauseState>> causesByScope = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, List<CauseState>> eldest) {
+            return size() > SCOPES_CACHED;
+        }
+    };
+    private static final int SCOPES_CACHED = 64;
 
     Correlator(EngineSettings settings) {
         this.settings = settings;
@@ -125,6 +138,9 @@ public final class Correlator implements Processor<String, ScopeEvent, String, C
         this.claims = context.getStateStore(CLAIMS_STORE);
         this.statuses = context.getStateStore(STATUS_STORE);
         this.pairs = context.getStateStore(PAIRS_STORE);
+        causesByScope.clear(); // init runs again when Kafka Streams revives the task: the stores may have rolled back
+        membersOf = null;
+        members = null;
         context.schedule(java.time.Duration.ofHours(1), PunctuationType.STREAM_TIME, this::prune);
     }
 
@@ -146,7 +162,7 @@ public final class Correlator implements Processor<String, ScopeEvent, String, C
 
     private void onOutage(String scope, OutageFacts facts, long ts) {
         outages.put(Keys.join(scope, facts.getOutage().getOutageId()), facts);
-        List<CauseState> scopeCauses = scan(causes, scope);
+        List<CauseState> scopeCauses = causesOf(scope);
         for (CauseState cause : scopeCauses) {
             judgePair(scope, facts, cause, scopeCauses, ts);
         }
@@ -160,7 +176,8 @@ public final class Correlator implements Processor<String, ScopeEvent, String, C
         } else {
             causes.put(key, cause);
         }
-        List<CauseState> scopeCauses = scan(causes, scope);
+        causesByScope.remove(scope);
+        List<CauseState> scopeCauses = causesOf(scope);
         if (cause.getKind() == CauseKind.INFERRED) {
             // only its group's outages get lines: those of the group now and before, not every outage of the
             // provider (a group grows one outage at a time, each a new version of the cause)
@@ -340,7 +357,7 @@ public final class Correlator implements Processor<String, ScopeEvent, String, C
         CauseClaim claim = state.getFacts().getClaim();
         OutageFacts facts = state.getFacts().getOutage();
         // a claim is judged against what was reported, never against what the engine inferred
-        List<CauseState> scopeCauses = scan(causes, scope).stream().filter(c -> c.getKind() != CauseKind.INFERRED).toList();
+        List<CauseState> scopeCauses = causesOf(scope).stream().filter(c -> c.getKind() != CauseKind.INFERRED).toList();
         Map<String, CorrelationRecord> lines = new LinkedHashMap<>();
         Set<String> serviceOwned = new HashSet<>(); // lines of pairs whose regular line a service's scope drafts
         if (facts == null) {
@@ -480,8 +497,19 @@ public final class Correlator implements Processor<String, ScopeEvent, String, C
             StorePruning.deletePrefix(pairs, outage);
         }
         StorePruning.deleteWhere(causes, cause -> StorePruning.endedBefore(cause.getEnd(), causeHorizon));
+        causesByScope.clear();
         StorePruning.deleteWhere(statuses, status -> status.getAt().isBefore(causeHorizon));
         StorePruning.deleteWhere(claims, claim -> claim.getFacts().getClaim().getAt().isBefore(outageHorizon));
+    }
+
+    /** The scope's causes, in key order; not to be changed (shared until one of them changes). */
+    private List<CauseState> causesOf(String scope) {
+        List<CauseState> cached = causesByScope.get(scope);
+        if (cached == null) {
+            cached = List.copyOf(scan(causes, scope));
+            causesByScope.put(scope, cached);
+        }
+        return cached;
     }
 
     private static <V> List<V> scan(KeyValueStore<String, V> store, String scope) {
