@@ -72,7 +72,7 @@ public final class ConfigLoader {
         // task reads pings beside hosting and claims (one exactly-once hop less for every outage), and Kafka Streams
         // 4.4's wait check formats a log line for every empty partition on every record. What the engine gives up
         // and does instead (hosting that comes after an outage, detection on the pings' own time):
-        // docs/ARCHITECTURE.md, stage 2
+        // docs/ARCHITECTURE.md, stage 1
         p.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, Long.toString(StreamsConfig.MAX_TASK_IDLE_MS_DISABLED));
         // every exactly-once hop costs about one commit period (docs/PERFORMANCE.md): Kafka Streams' 100 ms made the
         // thread commit every 145 ms or so (the check runs between batches, after the commit's own 15-20 ms), and

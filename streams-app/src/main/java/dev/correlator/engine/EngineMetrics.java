@@ -55,7 +55,7 @@ public final class EngineMetrics {
     /**
      * Hosting records that arrived after an outage they apply to (valid at its start) had been given its hosting,
      * tagged {@code outcome}: {@code enriched} (the outage had none, it now has these placements and goes out
-     * again), {@code kept} (it had other placements and keeps them: see docs/ARCHITECTURE.md, stage 2).
+     * again), {@code kept} (it had other placements and keeps them: see docs/ARCHITECTURE.md, stage 1).
      */
     public static final String LATE_HOSTING = "late-hosting-total";
 
