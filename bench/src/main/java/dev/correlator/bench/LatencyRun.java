@@ -300,7 +300,7 @@ final class LatencyRun {
         List<Double> designed = new ArrayList<>();
         List<Double> outageProcessing = new ArrayList<>();
         List<Double> correlationProcessing = new ArrayList<>();
-        List<Double> correlationByOutage = new ArrayList<>(); // decided by the outage's decision (three hops)
+        List<Double> correlationByOutage = new ArrayList<>(); // decided by the outage's decision (two hops since 29 Nov 15:00)
         List<Double> correlationByCause = new ArrayList<>(); // decided by the cause's first input record
         List<Double> processing = new ArrayList<>();
         List<Double> total = new ArrayList<>();
