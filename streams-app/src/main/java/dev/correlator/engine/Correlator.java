@@ -25,6 +25,7 @@ import dev.correlator.avro.internal.OutageFacts;
 import dev.correlator.avro.internal.PairDraft;
 import dev.correlator.avro.internal.ScopeEvent;
 import dev.correlator.engine.verdict.CauseView;
+import dev.correlator.engine.verdict.Hosting;
 import dev.correlator.engine.verdict.Judgement;
 import dev.correlator.engine.verdict.OutageView;
 import dev.correlator.engine.verdict.StatusEvidence;
@@ -85,8 +86,12 @@ public final class Correlator implements Processor<String, ScopeEvent, String, C
     private KeyValueStore<String, ProviderStatusUpdate> statuses;
     private KeyValueStore<String, Long> pairs;
     private final LineFingerprint fingerprint = new LineFingerprint();
-    private CauseState membersOf;
-    private Set<String> members;
+    /**
+     * The outage ids of inferred causes' groups as sets, by cause version: an outage is judged against each of its
+     * scope's causes in turn, so a single last-used entry was rebuilt for every inferred cause of every outage.
+     */
+    private final Map<CauseState, Set<String>> membersByCause = new java.util.IdentityHashMap<>();
+    private static final int GROUPS_CACHED = 256;
     /**
      * The causes of the scopes judged last, as read from {@link #CAUSES_STORE} (which only this processor writes):
      * a datacenter event takes hundreds of a provider's services down at once, and each of their outages was
@@ -139,8 +144,7 @@ public final class Correlator implements Processor<String, ScopeEvent, String, C
         this.statuses = context.getStateStore(STATUS_STORE);
         this.pairs = context.getStateStore(PAIRS_STORE);
         causesByScope.clear(); // init runs again when Kafka Streams revives the task: the stores may have rolled back
-        membersOf = null;
-        members = null;
+        membersByCause.clear();
         context.schedule(java.time.Duration.ofHours(1), PunctuationType.STREAM_TIME, this::prune);
     }
 
@@ -161,10 +165,17 @@ public final class Correlator implements Processor<String, ScopeEvent, String, C
     }
 
     private void onOutage(String scope, OutageFacts facts, long ts) {
-        outages.put(Keys.join(scope, facts.getOutage().getOutageId()), facts);
+        String key = Keys.join(scope, facts.getOutage().getOutageId());
+        // a pair is only ever recorded for an outage of this store, and pruned with it: an outage new to the scope
+        // has none, so its judgements need not look for one (a read per cause of the scope, most of which give it
+        // no line; a datacenter event's burst judges hundreds of outages in one task)
+        boolean seen = outages.get(key) != null;
+        outages.put(key, facts);
         List<CauseState> scopeCauses = causesOf(scope);
+        OutageView outage = Views.outage(facts);
+        var hosting = Views.hosting(facts);
         for (CauseState cause : scopeCauses) {
-            judgePair(scope, facts, cause, scopeCauses, ts);
+            judgePair(scope, facts, outage, hosting, cause, scopeCauses, seen, ts);
         }
     }
 
@@ -260,11 +271,18 @@ public final class Correlator implements Processor<String, ScopeEvent, String, C
      * service not hosted at the cause's provider are judged in the service's scope.
      */
     private void judgePair(String scope, OutageFacts facts, CauseState state, List<CauseState> scopeCauses, long ts) {
-        CauseView cause = Views.cause(state);
-        OutageView outage = Views.outage(facts);
-        var hosting = Views.hosting(facts);
-        boolean providerScope = scope.startsWith(Keys.PROVIDER_SCOPE);
+        judgePair(scope, facts, Views.outage(facts), Views.hosting(facts), state, scopeCauses, true, ts);
+    }
+
+    /** @param mayHavePair false when the outage is new to the scope, which then holds no pair of it */
+    private void judgePair(String scope, OutageFacts facts, OutageView outage, Hosting hosting, CauseState state,
+                           List<CauseState> scopeCauses, boolean mayHavePair, long ts) {
         boolean inferred = state.getKind() == CauseKind.INFERRED;
+        if (inferred && !mayHavePair && (state.getWithdrawn() || !members(state).contains(outage.outageId()))) {
+            return; // the common case in a burst: an outage outside the group, with no line to withdraw
+        }
+        CauseView cause = Views.cause(state);
+        boolean providerScope = scope.startsWith(Keys.PROVIDER_SCOPE);
         boolean owned = providerScope || !inferred && !VerdictJudge.sharesProvider(cause, hosting);
         String pairKey = Keys.pair(outage.outageId(), null, cause.causeId());
         String emittedKey = Keys.join(scope, pairKey);
@@ -277,7 +295,7 @@ public final class Correlator implements Processor<String, ScopeEvent, String, C
         boolean serviceOwned = !providerScope;
         if (!owned || !getsLine) {
             // e.g. a cause whose end, reported later, puts it outside the correlation window
-            if (pairs.get(emittedKey) != null) {
+            if (mayHavePair && pairs.get(emittedKey) != null) {
                 pairs.delete(emittedKey);
                 send(pairKey, new PairDraft(null, null), serviceOwned, ts);
             }
@@ -290,7 +308,7 @@ public final class Correlator implements Processor<String, ScopeEvent, String, C
                         view -> VerdictJudge.judge(outage, view, hosting, StatusEvidence.NO_STATUS, settings.correlation()));
         CorrelationRecord line = Views.record(facts, outage.service(), best.getKey(), best.getValue());
         long sent = fingerprint.of(line);
-        Long last = pairs.get(emittedKey);
+        Long last = mayHavePair ? pairs.get(emittedKey) : null;
         if (last != null && last == sent) {
             return; // judged again, e.g. on an update of the cause, and nothing changed
         }
@@ -304,9 +322,13 @@ public final class Correlator implements Processor<String, ScopeEvent, String, C
 
     /** The outage ids of an inferred cause's group as a set, built once per cause version judged. */
     private Set<String> members(CauseState inferred) {
-        if (membersOf != inferred) {
-            membersOf = inferred;
+        Set<String> members = membersByCause.get(inferred);
+        if (members == null) {
+            if (membersByCause.size() >= GROUPS_CACHED) {
+                membersByCause.clear(); // versions no longer judged (a new version is a new object)
+            }
             members = new HashSet<>(inferred.getCoTenantOutages());
+            membersByCause.put(inferred, members);
         }
         return members;
     }

@@ -114,6 +114,24 @@ class CorrelationTest {
     }
 
     @Test
+    void aLineGivenToAnOpenOutageIsWithdrawnWhenItsEndPutsTheCauseOutsideItsWindow() {
+        engine.hosting("svc", t("2021-01-01T00:00:00Z"), at("ovhcloud", "ovh-sbg2", "sbg"))
+                .pings("svc", min(-5), min(0), true, "p1", "p2")
+                .pings("svc", min(0), min(10), false, "p1", "p2")
+                // reported while the outage is still open: an open outage is in the window of any later cause
+                .event("sbg-cooling", "ovhcloud", EventKind.COOLING, EventPhase.STARTED, min(40), "ovh-sbg2", "sbg", null);
+        assertThat(engine.finalCorrelations()).containsKey(OUTAGE + "|dc:sbg-cooling");
+        // the outage turns out to have ended at 07:10, half an hour before the event began
+        engine.pings("svc", min(10), min(15), true, "p1", "p2").watermark(min(120));
+        assertThat(engine.finalCorrelations()).doesNotContainKey(OUTAGE + "|dc:sbg-cooling");
+        List<KeyValue<String, CorrelationRecord>> log = engine.changelog();
+        assertThat(log.get(log.size() - 1)).satisfies(kv -> {
+            assertThat(kv.key).isEqualTo(OUTAGE + "|dc:sbg-cooling");
+            assertThat(kv.value).isNull(); // a tombstone: the pair is withdrawn
+        });
+    }
+
+    @Test
     void anAttributionStateWrittenBeforeTheLinesStoreIsMovedThereOnTheOutagesNextUpdate() {
         outage(at("ovhcloud", "ovh-sbg2", "sbg"))
                 .event("sbg-power", "ovhcloud", EventKind.POWER, EventPhase.STARTED, min(-60), "ovh-sbg2", "sbg", null)
