@@ -18,13 +18,14 @@ import org.slf4j.LoggerFactory;
 public final class TopicSetup {
 
     /**
-     * Fails with a clear message unless the topics read together per service have the same partition
-     * count: otherwise a service's pings, hosting and claims would meet in different tasks.
+     * Fails with a clear message unless the inputs have the same partition count: otherwise a service's pings,
+     * hosting and claims would meet in different tasks, and so would a provider's causes and its outages (the
+     * repartition topics between them take their partition counts from these topics).
      */
     public static void verifyCoPartitioned(Properties props, TopicNames names)
             throws ExecutionException, InterruptedException {
         List<String> together = List.of(names.of(Topics.SERVICE_PINGS), names.of(Topics.SERVICE_HOSTING),
-                names.of(Topics.CAUSE_CLAIMS));
+                names.of(Topics.CAUSE_CLAIMS), names.of(Topics.PROVIDER_STATUS), names.of(Topics.DATACENTER_EVENTS));
         try (Admin admin = Admin.create(ClientProperties.from(props))) {
             Set<String> existing = admin.listTopics().names().get();
             List<String> missing = together.stream().filter(t -> !existing.contains(t)).toList();
@@ -35,7 +36,8 @@ public final class TopicSetup {
             admin.describeTopics(together).allTopicNames().get().forEach((name, d) -> counts.put(name, d.partitions().size()));
             if (counts.values().stream().distinct().count() > 1) {
                 throw new IllegalStateException("these topics must have the same number of partitions, they have " + counts
-                        + ": the engine reads a service's pings, hosting and claims together");
+                        + ": the engine reads a service's pings, hosting and claims together, and a provider's causes"
+                        + " with the outages of its services");
             }
         }
     }

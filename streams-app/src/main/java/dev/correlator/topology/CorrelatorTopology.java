@@ -57,9 +57,12 @@ import org.apache.kafka.streams.state.Stores;
  * Every input goes through its gate ({@link InputGate}) first: records that cannot be used go to the
  * dead-letter topic through the processing exception handler (see docs/RELIABILITY.md).
  *
- * <p>{@code service-pings}, {@code service-hosting} and {@code cause-claims} must have the same number
- * of partitions: the per-service task reads pings, hosting and the claims (through a repartition topic that
- * inherits its source's partition count) and must see every record of a service in one task.
+ * <p>All five inputs must have the same number of partitions. The per-service task reads pings, hosting and the
+ * claims (through a repartition topic that inherits its source's partition count) and must see every record of a
+ * service in one task. A scope's task reads its outages (from a repartition topic as many partitions as the
+ * pings) and builds its provider's causes (from one as many as {@code provider-status} and
+ * {@code datacenter-events}): Kafka Streams gives a repartition topic the partition count of the topics its
+ * writer reads, so the two agree only if the inputs do.
  */
 public final class CorrelatorTopology {
 
@@ -143,14 +146,17 @@ public final class CorrelatorTopology {
                 .repartition(repartitioned(serdes, PlacementInput.class, "placement-inputs"))
                 .process(CoTenantInference.supplier(settings, serdes), Named.as("co-tenant-inference"));
 
-        // per provider: status updates and datacenter event steps become cause intervals
+        // per provider: status updates and datacenter event steps become cause intervals, in the task of the
+        // provider's scope (keyed, and so partitioned, as its scope): a cause reaches the correlator in the
+        // transaction that built it, one exactly-once hop less. Only the copies for the services an event targets
+        // go on through a repartition topic, to those services' scopes
         KStream<String, CauseInput> status = input(builder, names, serdes, settings, Topics.PROVIDER_STATUS)
                 .mapValues(s -> CauseInput.newBuilder().setStatus(s).build(), Named.as("status-as-cause-input"));
         KStream<String, CauseInput> events = input(builder, names, serdes, settings, Topics.DATACENTER_EVENTS)
                 .mapValues(e -> CauseInput.newBuilder().setEvent(e).build(), Named.as("events-as-cause-input"));
         KStream<String, ScopeEvent> causeScopes = status.merge(events, Named.as("cause-inputs"))
-                .selectKey((k, in) -> in.getStatus() != null ? in.getStatus().getProvider() : in.getEvent().getProvider(),
-                        Named.as("key-cause-inputs-by-provider"))
+                .selectKey((k, in) -> Keys.providerScope(in.getStatus() != null ? in.getStatus().getProvider()
+                        : in.getEvent().getProvider()), Named.as("key-cause-inputs-by-provider"))
                 .repartition(repartitioned(serdes, CauseInput.class, "cause-inputs-by-provider"))
                 .process(CauseBuilder.supplier(serdes), Named.as("cause-builder"));
 
@@ -162,9 +168,14 @@ public final class CorrelatorTopology {
         KStream<String, ScopeEvent> enrichedScopes = outageScopes
                 .merge(claimScopes, Named.as("outage-and-claim-scopes"))
                 .repartition(repartitioned(serdes, ScopeEvent.class, "scope-events"));
+        KStream<String, ScopeEvent> providerCauseScopes = causeScopes
+                .filter((scope, event) -> scope.startsWith(Keys.PROVIDER_SCOPE), Named.as("causes-for-their-provider"));
+        KStream<String, ScopeEvent> targetedCauseScopes = causeScopes
+                .filter((scope, event) -> !scope.startsWith(Keys.PROVIDER_SCOPE), Named.as("causes-for-targeted-services"))
+                .repartition(repartitioned(serdes, ScopeEvent.class, "cause-scope-events"));
         KStream<String, Correlator.Draft> drafts = enrichedScopes
-                .merge(causeScopes.repartition(repartitioned(serdes, ScopeEvent.class, "cause-scope-events")),
-                        Named.as("scope-inputs"))
+                .merge(providerCauseScopes, Named.as("scope-inputs"))
+                .merge(targetedCauseScopes, Named.as("scope-inputs-with-targeted"))
                 .merge(inferredScopes.repartition(repartitioned(serdes, ScopeEvent.class, "inferred-scope-events")),
                         Named.as("scope-inputs-with-inferred"))
                 .process(Correlator.supplier(settings, serdes), Named.as("correlator"));

@@ -60,9 +60,10 @@ class TopologyNamingTest {
     @Test
     void eachStageReadsOnlyItsOwnInputs() {
         // a task reads every partition of its sub-topology, and stages are not joined by a merge before a repartition
-        // (it would make one task of stages that need not wait on each other). The exception is the per-service
-        // task: detection, hosting and claims in one task, so that an outage reaches its scopes one exactly-once
-        // hop sooner (with max.task.idle.ms=-1, see ConfigLoader)
+        // (it would make one task of stages that need not wait on each other). The exceptions save an exactly-once
+        // hop each (with max.task.idle.ms=-1, see ConfigLoader): the per-service task (detection, hosting and
+        // claims), so that an outage reaches its scopes sooner; the scope's task (the cause builder, the correlator
+        // and revisions), so that a provider's cause reaches its scope in the transaction that built it
         Map<String, Set<String>> sourcesOf = new java.util.TreeMap<>();
         for (TopologyDescription.Subtopology sub : describe().subtopologies()) {
             Set<String> sources = new TreeSet<>();
@@ -81,12 +82,14 @@ class TopologyNamingTest {
                 .containsExactlyInAnyOrder("service-pings", "service-hosting", "claims-by-service-repartition");
         assertThat(sourcesOf.get("service-enricher")).isEqualTo(sourcesOf.get("service-processor"));
         assertThat(sourcesOf.get("co-tenant-inference")).containsExactly("placement-inputs-repartition");
-        assertThat(sourcesOf.get("cause-builder")).containsExactly("cause-inputs-by-provider-repartition");
         // revisions share the correlator's task (provider-owned pairs skip a hop); the few pairs a service's scope
-        // owns come back to it through pair-drafts
+        // owns come back to it through pair-drafts. Causes are built there too; only the copies for the services
+        // an event targets go through cause-scope-events
         assertThat(sourcesOf.get("correlator")).containsExactlyInAnyOrder("scope-events-repartition",
-                "cause-scope-events-repartition", "inferred-scope-events-repartition", "pair-drafts-repartition");
+                "cause-inputs-by-provider-repartition", "cause-scope-events-repartition",
+                "inferred-scope-events-repartition", "pair-drafts-repartition");
         assertThat(sourcesOf.get("revisions")).isEqualTo(sourcesOf.get("correlator"));
+        assertThat(sourcesOf.get("cause-builder")).isEqualTo(sourcesOf.get("correlator"));
         assertThat(sourcesOf.get("attribution"))
                 .containsExactlyInAnyOrder("attribution-inputs-repartition", "attribution-verdicts-repartition");
     }
