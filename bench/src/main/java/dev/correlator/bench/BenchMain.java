@@ -900,7 +900,7 @@ public final class BenchMain {
                     {"processing, outage records", "outageProcessingDelay"},
                     {"processing, correlation records", "correlationProcessingDelay"},
                     {"… decided by their outage (detector, enricher, correlator)", "correlationByOutageDelay"},
-                    {"… decided by their cause (its repartition, cause builder, correlator)", "correlationByCauseDelay"},
+                    {"… decided by their cause (its repartition; cause builder and correlator in one task)", "correlationByCauseDelay"},
                     {"processing, all decisions", "processingDelay"},
                     {"total, outage records (designed + processing)", "totalOutageLatency"}}) {
                 Map<String, Object> st = (Map<String, Object>) lat.get(row[1]);

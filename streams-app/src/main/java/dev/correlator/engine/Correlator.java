@@ -23,6 +23,7 @@ import dev.correlator.avro.internal.ClaimFacts;
 import dev.correlator.avro.internal.ClaimState;
 import dev.correlator.avro.internal.OutageFacts;
 import dev.correlator.avro.internal.PairDraft;
+import dev.correlator.avro.internal.PairState;
 import dev.correlator.avro.internal.ScopeEvent;
 import dev.correlator.engine.verdict.CauseView;
 import dev.correlator.engine.verdict.Hosting;
@@ -65,7 +66,15 @@ public final class Correlator implements Processor<String, ScopeEvent, String, C
      * provider does not host the service ({@code serviceOwned}) can get its regular line in the service's scope
      * and its claims' lines in the provider's, two tasks: its drafts go through {@code pair-drafts}, keyed by pair.
      */
-    public record Draft(PairDraft draft, boolean serviceOwned) {
+    public record Draft(PairDraft draft, boolean serviceOwned, PairState state, boolean stateRead) {
+        /** @param state the pair's state as this task's correlator read it, if {@code stateRead} (null: none) */
+        public Draft {
+        }
+
+        /** A draft whose pair's state the revisions read themselves. */
+        public Draft(PairDraft draft, boolean serviceOwned) {
+            this(draft, serviceOwned, null, false);
+        }
     }
 
     public static final String OUTAGES_STORE = "scope-outages-store";
@@ -73,8 +82,10 @@ public final class Correlator implements Processor<String, ScopeEvent, String, C
     public static final String CLAIMS_STORE = "scope-claims-store";
     public static final String STATUS_STORE = "scope-status-store";
     /**
-     * Pairs this scope has given a regular line, with the fingerprint of the last line sent: a pair that no
-     * longer qualifies is withdrawn, and a line equal to the last one is not sent again.
+     * Pairs a service's scope has given a regular line, with the fingerprint of the last line sent: a pair that no
+     * longer qualifies is withdrawn, and a line equal to the last one is not sent again. A provider's scope reads
+     * the same from the revisions' {@link RevisionProcessor#PAIRS_STORE} instead (its pairs' revisions are decided
+     * in this task), and passes what it read on with the draft: one store read for both.
      */
     public static final String PAIRS_STORE = "scope-pairs-store";
 
@@ -85,6 +96,7 @@ public final class Correlator implements Processor<String, ScopeEvent, String, C
     private KeyValueStore<String, ClaimState> claims;
     private KeyValueStore<String, ProviderStatusUpdate> statuses;
     private KeyValueStore<String, Long> pairs;
+    private KeyValueStore<String, PairState> pairStates;
     private final LineFingerprint fingerprint = new LineFingerprint();
     /**
      * The outage ids of inferred causes' groups as sets, by cause version: an outage is judged against each of its
@@ -143,6 +155,7 @@ public final class Correlator implements Processor<String, ScopeEvent, String, C
         this.claims = context.getStateStore(CLAIMS_STORE);
         this.statuses = context.getStateStore(STATUS_STORE);
         this.pairs = context.getStateStore(PAIRS_STORE);
+        this.pairStates = context.getStateStore(RevisionProcessor.PAIRS_STORE);
         causesByScope.clear(); // init runs again when Kafka Streams revives the task: the stores may have rolled back
         membersByCause.clear();
         context.schedule(java.time.Duration.ofHours(1), PunctuationType.STREAM_TIME, this::prune);
@@ -293,6 +306,10 @@ public final class Correlator implements Processor<String, ScopeEvent, String, C
         // a pair is owned by one scope for good (the cause's provider and the hosting as of outage start do not
         // change), so its drafts from here always take the same way
         boolean serviceOwned = !providerScope;
+        if (providerScope) {
+            judgeProviderOwned(pairKey, getsLine, inferred, facts, outage, hosting, cause, state, scopeCauses, mayHavePair, ts);
+            return;
+        }
         if (!owned || !getsLine) {
             // e.g. a cause whose end, reported later, puts it outside the correlation window
             if (mayHavePair && pairs.get(emittedKey) != null) {
@@ -301,12 +318,7 @@ public final class Correlator implements Processor<String, ScopeEvent, String, C
             }
             return;
         }
-        var best = inferred
-                ? Map.entry(cause, VerdictJudge.judgeInferred(outage, cause, Views.coTenants(state, settings.inference()),
-                        reportedCauseLinks(facts, scopeCauses), settings.correlation()))
-                : Views.judgeBest(state,
-                        view -> VerdictJudge.judge(outage, view, hosting, StatusEvidence.NO_STATUS, settings.correlation()));
-        CorrelationRecord line = Views.record(facts, outage.service(), best.getKey(), best.getValue());
+        CorrelationRecord line = line(inferred, facts, outage, hosting, cause, state, scopeCauses);
         long sent = fingerprint.of(line);
         Long last = mayHavePair ? pairs.get(emittedKey) : null;
         if (last != null && last == sent) {
@@ -314,6 +326,41 @@ public final class Correlator implements Processor<String, ScopeEvent, String, C
         }
         pairs.put(emittedKey, sent);
         send(pairKey, new PairDraft(null, line), serviceOwned, ts);
+    }
+
+    /**
+     * {@link #judgePair} in a provider's scope. A regular line of such a pair is only drafted here, for an outage of
+     * this scope's store: an outage new to the scope has none (its state, which claims' lines may have made, is
+     * then left for the revisions to read).
+     */
+    private void judgeProviderOwned(String pairKey, boolean getsLine, boolean inferred, OutageFacts facts,
+                                    OutageView outage, Hosting hosting, CauseView cause, CauseState state,
+                                    List<CauseState> scopeCauses, boolean mayHavePair, long ts) {
+        PairState pair = mayHavePair ? pairStates.get(pairKey) : null;
+        CorrelationRecord regular = pair == null ? null : pair.getRegular();
+        if (!getsLine) {
+            // e.g. a cause whose end, reported later, puts it outside the correlation window
+            if (regular != null) {
+                context.forward(new Record<>(pairKey, new Draft(new PairDraft(null, null), false, pair, true), ts));
+            }
+            return;
+        }
+        CorrelationRecord line = line(inferred, facts, outage, hosting, cause, state, scopeCauses);
+        if (line.equals(regular)) {
+            return; // judged again, e.g. on an update of the cause, and nothing changed
+        }
+        context.forward(new Record<>(pairKey, new Draft(new PairDraft(null, line), false, pair, mayHavePair), ts));
+    }
+
+    /** The pair's regular line: its verdict, and for a status incident naming several components, the best of them. */
+    private CorrelationRecord line(boolean inferred, OutageFacts facts, OutageView outage, Hosting hosting, CauseView cause,
+                                   CauseState state, List<CauseState> scopeCauses) {
+        var best = inferred
+                ? Map.entry(cause, VerdictJudge.judgeInferred(outage, cause, Views.coTenants(state, settings.inference()),
+                        reportedCauseLinks(facts, scopeCauses), settings.correlation()))
+                : Views.judgeBest(state,
+                        view -> VerdictJudge.judge(outage, view, hosting, StatusEvidence.NO_STATUS, settings.correlation()));
+        return Views.record(facts, outage.service(), best.getKey(), best.getValue());
     }
 
     private void send(String pairKey, PairDraft draft, boolean serviceOwned, long ts) {

@@ -31,7 +31,7 @@ import org.apache.kafka.streams.state.Stores;
  * the previous verdict (LINKED to UNLINKED is a retraction, its reasons say why). When no source is
  * left, the pair is deleted with a tombstone.
  */
-public final class RevisionProcessor implements Processor<String, PairDraft, String, CorrelationRecord> {
+public final class RevisionProcessor implements Processor<String, Correlator.Draft, String, CorrelationRecord> {
 
     public static final String PAIRS_STORE = "pair-state-store";
 
@@ -44,20 +44,17 @@ public final class RevisionProcessor implements Processor<String, PairDraft, Str
         this.outageRetention = outageRetention;
     }
 
-    public static ProcessorSupplier<String, PairDraft, String, CorrelationRecord> supplier(EngineSettings settings,
-                                                                                           CorrelatorSerdes serdes) {
-        return new ProcessorSupplier<>() {
-            @Override
-            public Processor<String, PairDraft, String, CorrelationRecord> get() {
-                return new RevisionProcessor(settings.outageRetention());
-            }
+    /**
+     * The processor; connect it to {@link #pairStateStore}, which the topology adds itself: the correlator, in the
+     * same task, reads it too (a provider's scope learns there what it last drafted for a pair).
+     */
+    public static ProcessorSupplier<String, Correlator.Draft, String, CorrelationRecord> supplier(EngineSettings settings) {
+        return () -> new RevisionProcessor(settings.outageRetention());
+    }
 
-            @Override
-            public Set<StoreBuilder<?>> stores() {
-                return Set.of(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PAIRS_STORE), Serdes.String(),
-                        serdes.value(PairState.class)));
-            }
-        };
+    public static StoreBuilder<KeyValueStore<String, PairState>> pairStateStore(CorrelatorSerdes serdes) {
+        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PAIRS_STORE), Serdes.String(),
+                serdes.value(PairState.class));
     }
 
     @Override
@@ -79,14 +76,15 @@ public final class RevisionProcessor implements Processor<String, PairDraft, Str
     }
 
     @Override
-    public void process(Record<String, PairDraft> record) {
+    public void process(Record<String, Correlator.Draft> record) {
         counters.pairDraft(revise(record));
     }
 
     /** Whether the draft changed the pair's line (a new line or a tombstone went out). */
-    private boolean revise(Record<String, PairDraft> record) {
-        PairDraft draft = record.value();
-        PairState state = pairs.get(record.key());
+    private boolean revise(Record<String, Correlator.Draft> record) {
+        PairDraft draft = record.value().draft();
+        // the correlator read the pair's state already when it judged the pair in this task
+        PairState state = record.value().stateRead() ? record.value().state() : pairs.get(record.key());
         if (state == null) {
             state = PairState.newBuilder().build();
         }

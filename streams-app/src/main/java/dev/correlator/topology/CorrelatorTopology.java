@@ -173,25 +173,27 @@ public final class CorrelatorTopology {
         KStream<String, ScopeEvent> targetedCauseScopes = causeScopes
                 .filter((scope, event) -> !scope.startsWith(Keys.PROVIDER_SCOPE), Named.as("causes-for-targeted-services"))
                 .repartition(repartitioned(serdes, ScopeEvent.class, "cause-scope-events"));
+        // the revisions' pair states: a provider's scope reads there what it last drafted for its pairs
+        builder.addStateStore(RevisionProcessor.pairStateStore(serdes));
         KStream<String, Correlator.Draft> drafts = enrichedScopes
                 .merge(providerCauseScopes, Named.as("scope-inputs"))
                 .merge(targetedCauseScopes, Named.as("scope-inputs-with-targeted"))
                 .merge(inferredScopes.repartition(repartitioned(serdes, ScopeEvent.class, "inferred-scope-events")),
                         Named.as("scope-inputs-with-inferred"))
-                .process(Correlator.supplier(settings, serdes), Named.as("correlator"));
+                .process(Correlator.supplier(settings, serdes), Named.as("correlator"), RevisionProcessor.PAIRS_STORE);
         // revisions in the correlator's task for the pairs a provider's scope owns (nearly all): one exactly-once
         // hop less for their lines. The others, whose drafts can come from two scopes, meet by pair in pair-drafts;
         // that topic is read in the same task, so one store holds every pair's state (each in one task for good)
-        KStream<String, PairDraft> providerOwned = drafts
-                .filter((pair, draft) -> !draft.serviceOwned(), Named.as("provider-owned-drafts"))
-                .mapValues(Correlator.Draft::draft, Named.as("provider-owned-pair-drafts"));
-        KStream<String, PairDraft> serviceOwned = drafts
+        KStream<String, Correlator.Draft> providerOwned = drafts
+                .filter((pair, draft) -> !draft.serviceOwned(), Named.as("provider-owned-drafts"));
+        KStream<String, Correlator.Draft> serviceOwned = drafts
                 .filter((pair, draft) -> draft.serviceOwned(), Named.as("service-owned-drafts"))
                 .mapValues(Correlator.Draft::draft, Named.as("service-owned-pair-drafts"))
-                .repartition(repartitioned(serdes, PairDraft.class, "pair-drafts"));
+                .repartition(repartitioned(serdes, PairDraft.class, "pair-drafts"))
+                .mapValues(draft -> new Correlator.Draft(draft, true), Named.as("pair-drafts-read"));
         KStream<String, CorrelationRecord> correlations = providerOwned
                 .merge(serviceOwned, Named.as("pair-drafts-merged"))
-                .process(RevisionProcessor.supplier(settings, serdes), Named.as("revisions"));
+                .process(RevisionProcessor.supplier(settings), Named.as("revisions"), RevisionProcessor.PAIRS_STORE);
         correlations.to(names.of(Topics.CORRELATIONS), produced(serdes, Topics.CORRELATIONS, "correlations-sink"));
 
         // per outage: attribution

@@ -326,6 +326,36 @@ class CorrelationTest {
                 .isEqualTo(1);
     }
 
+    @Test
+    void aClaimLineMadeBeforeItsOutageReachedTheProvidersScopeIsKeptWhenItsRegularLineComes() {
+        // the claim is judged in ovhcloud's scope while the outage, with no hosting yet, is not there: the pair's state
+        // holds the claim's line only. When the hosting comes, the outage reaches the scope new to it, and its regular
+        // line must be merged with that state, not replace it
+        Map<String, String> inOrder;
+        try (EngineDriver ordered = new EngineDriver(getClass().getSimpleName() + "-ordered")) {
+            ordered.hosting("svc", t("2021-01-01T00:00:00Z"), at("ovhcloud", "ovh-sbg2", "sbg"));
+            firstPings(ordered);
+            inOrder = claimThenRest(ordered);
+        }
+        firstPings(engine);
+        engine.event("sbg-power", "ovhcloud", EventKind.POWER, EventPhase.STARTED, min(-1), "ovh-sbg2", "sbg", null)
+                .claim("c1", "svc", "ovhcloud", min(5), min(1), null, "sbg-power", null);
+        assertThat(engine.finalCorrelations().get(OUTAGE + "|dc:sbg-power").getClaims()).containsExactly("c1");
+        engine.hosting("svc", t("2021-01-01T00:00:00Z"), at("ovhcloud", "ovh-sbg2", "sbg"));
+        CorrelationRecord merged = engine.finalCorrelations().get(OUTAGE + "|dc:sbg-power");
+        assertThat(merged.getReasons()).contains(ReasonCode.HOSTED_AT_DATACENTER); // the regular line, now
+        assertThat(merged.getClaims()).containsExactly("c1"); // with the claim still listed
+        Map<String, String> late = rest(engine);
+        assertThat(late).isEqualTo(inOrder);
+        assertThat(engine.finalCorrelations().get(OUTAGE + "|dc:sbg-power").getClaims()).containsExactly("c1");
+    }
+
+    private static Map<String, String> claimThenRest(EngineDriver driver) {
+        driver.event("sbg-power", "ovhcloud", EventKind.POWER, EventPhase.STARTED, min(-1), "ovh-sbg2", "sbg", null)
+                .claim("c1", "svc", "ovhcloud", min(5), min(1), null, "sbg-power", null);
+        return rest(driver);
+    }
+
     /** svc healthy, then down from 07:00: enough for the outage to be opened. */
     private static void firstPings(EngineDriver driver) {
         driver.pings("svc", min(-5), min(0), true, "p1", "p2")
