@@ -65,12 +65,10 @@ public final class Correlator implements Processor<String, ScopeEvent, String, C
      * drafted there: its revisions are decided in this task, in the same transaction. A pair whose cause's
      * provider does not host the service ({@code serviceOwned}) can get its regular line in the service's scope
      * and its claims' lines in the provider's, two tasks: its drafts go through {@code pair-drafts}, keyed by pair.
+     * {@code state} is the pair's state as a provider's scope read it in this task, if {@code stateRead} (null: none),
+     * so that the revisions do not read it again.
      */
     public record Draft(PairDraft draft, boolean serviceOwned, PairState state, boolean stateRead) {
-        /** @param state the pair's state as this task's correlator read it, if {@code stateRead} (null: none) */
-        public Draft {
-        }
-
         /** A draft whose pair's state the revisions read themselves. */
         public Draft(PairDraft draft, boolean serviceOwned) {
             this(draft, serviceOwned, null, false);

@@ -59,8 +59,8 @@ import org.apache.kafka.streams.state.Stores;
  *
  * <p>All five inputs must have the same number of partitions. The per-service task reads pings, hosting and the
  * claims (through a repartition topic that inherits its source's partition count) and must see every record of a
- * service in one task. A scope's task reads its outages (from a repartition topic as many partitions as the
- * pings) and builds its provider's causes (from one as many as {@code provider-status} and
+ * service in one task. A scope's task reads its outages (from a repartition topic with as many partitions as the
+ * pings) and builds its provider's causes (from one with as many as {@code provider-status} and
  * {@code datacenter-events}): Kafka Streams gives a repartition topic the partition count of the topics its
  * writer reads, so the two agree only if the inputs do.
  */
