@@ -309,15 +309,10 @@ class CorrelationTest {
         // with max.task.idle.ms=-1 a hosting record still on the broker does not hold up the pings behind it: the
         // outage is enriched with no hosting first, and again when the record comes. The result is the one of the
         // records in order
-        Map<String, String> inOrder;
-        try (EngineDriver ordered = new EngineDriver(getClass().getSimpleName() + "-ordered")) {
-            ordered.hosting("svc", t("2021-01-01T00:00:00Z"), at("ovhcloud", "ovh-sbg2", "sbg"));
-            firstPings(ordered);
-            inOrder = rest(ordered);
-        }
+        Map<String, String> inOrder = hostingFirst(CorrelationTest::rest);
         firstPings(engine);
         assertThat(engine.outages()).isNotEmpty(); // decided, with no hosting known
-        engine.hosting("svc", t("2021-01-01T00:00:00Z"), at("ovhcloud", "ovh-sbg2", "sbg"));
+        sbgHosting(engine);
         Map<String, String> late = rest(engine);
         assertThat(late).isEqualTo(inOrder);
         assertThat(late.get(OUTAGE + "|dc:sbg-power")).contains("LINKED", "HOSTED_AT_DATACENTER");
@@ -331,17 +326,11 @@ class CorrelationTest {
         // the claim is judged in ovhcloud's scope while the outage, with no hosting yet, is not there: the pair's state
         // holds the claim's line only. When the hosting comes, the outage reaches the scope new to it, and its regular
         // line must be merged with that state, not replace it
-        Map<String, String> inOrder;
-        try (EngineDriver ordered = new EngineDriver(getClass().getSimpleName() + "-ordered")) {
-            ordered.hosting("svc", t("2021-01-01T00:00:00Z"), at("ovhcloud", "ovh-sbg2", "sbg"));
-            firstPings(ordered);
-            inOrder = claimThenRest(ordered);
-        }
+        Map<String, String> inOrder = hostingFirst(driver -> rest(powerEventAndClaim(driver)));
         firstPings(engine);
-        engine.event("sbg-power", "ovhcloud", EventKind.POWER, EventPhase.STARTED, min(-1), "ovh-sbg2", "sbg", null)
-                .claim("c1", "svc", "ovhcloud", min(5), min(1), null, "sbg-power", null);
+        powerEventAndClaim(engine);
         assertThat(engine.finalCorrelations().get(OUTAGE + "|dc:sbg-power").getClaims()).containsExactly("c1");
-        engine.hosting("svc", t("2021-01-01T00:00:00Z"), at("ovhcloud", "ovh-sbg2", "sbg"));
+        sbgHosting(engine);
         CorrelationRecord merged = engine.finalCorrelations().get(OUTAGE + "|dc:sbg-power");
         assertThat(merged.getReasons()).contains(ReasonCode.HOSTED_AT_DATACENTER); // the regular line, now
         assertThat(merged.getClaims()).containsExactly("c1"); // with the claim still listed
@@ -350,10 +339,22 @@ class CorrelationTest {
         assertThat(engine.finalCorrelations().get(OUTAGE + "|dc:sbg-power").getClaims()).containsExactly("c1");
     }
 
-    private static Map<String, String> claimThenRest(EngineDriver driver) {
-        driver.event("sbg-power", "ovhcloud", EventKind.POWER, EventPhase.STARTED, min(-1), "ovh-sbg2", "sbg", null)
+    /** The power event at svc's datacenter, and a claim naming it as the cause of svc's outage. */
+    private static EngineDriver powerEventAndClaim(EngineDriver driver) {
+        return driver.event("sbg-power", "ovhcloud", EventKind.POWER, EventPhase.STARTED, min(-1), "ovh-sbg2", "sbg", null)
                 .claim("c1", "svc", "ovhcloud", min(5), min(1), null, "sbg-power", null);
-        return rest(driver);
+    }
+
+    private static EngineDriver sbgHosting(EngineDriver driver) {
+        return driver.hosting("svc", t("2021-01-01T00:00:00Z"), at("ovhcloud", "ovh-sbg2", "sbg"));
+    }
+
+    /** The records in order, for comparison: svc's hosting, its first pings, then {@code rest}, on a driver of its own. */
+    private Map<String, String> hostingFirst(java.util.function.Function<EngineDriver, Map<String, String>> rest) {
+        try (EngineDriver ordered = new EngineDriver(getClass().getSimpleName() + "-ordered")) {
+            firstPings(sbgHosting(ordered));
+            return rest.apply(ordered);
+        }
     }
 
     /** svc healthy, then down from 07:00: enough for the outage to be opened. */
