@@ -8,9 +8,12 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import org.apache.avro.Schema;
 import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.Encoder;
 import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Serializer;
 
@@ -71,12 +74,40 @@ public class AvroSerializer<T extends SpecificRecord> implements Serializer<T> {
         out.write(id);
         try {
             out.encoder = EncoderFactory.get().directBinaryEncoder(out, out.encoder);
-            writers.computeIfAbsent(schema, SpecificDatumWriter::new).write(data, out.encoder);
+            writers.computeIfAbsent(schema, k -> writerFor(k, data)).write(data, out.encoder);
             out.encoder.flush();
         } catch (IOException | RuntimeException e) {
             throw new SerializationException("Cannot encode " + schema.getFullName() + " for topic " + topic + ": " + e.getMessage(), e);
         }
         return Arrays.copyOf(out.buf, out.count);
+    }
+
+    /**
+     * A writer for the record's schema. A generated class without logical types (no conversions) also gets an
+     * encoder of its own ({@code customEncode}), which writes the same bytes without walking the schema field by
+     * field: Avro uses it only when its model says so, and the class's own model does not by default. The ping
+     * buckets, written at every commit for nearly every ping, are such a class.
+     */
+    private static <T extends SpecificRecord> SpecificDatumWriter<T> writerFor(Schema schema, T sample) {
+        if (hasCustomEncoder(sample)) {
+            SpecificData model = new SpecificData(sample.getClass().getClassLoader());
+            model.setCustomCoders(true);
+            return new SpecificDatumWriter<>(schema, model);
+        }
+        return new SpecificDatumWriter<>(schema);
+    }
+
+    /** Whether the generated class overrides {@code customEncode} (the compiler does so only for classes without logical types). */
+    static boolean hasCustomEncoder(SpecificRecord record) {
+        if (!(record instanceof SpecificRecordBase)) {
+            return false;
+        }
+        try {
+            return record.getClass().getMethod("customEncode", Encoder.class).getDeclaringClass()
+                    != SpecificRecordBase.class;
+        } catch (NoSuchMethodException e) {
+            return false;
+        }
     }
 
     private int id(String topic, Schema schema) {

@@ -8,7 +8,11 @@ import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Map;
 
+import dev.correlator.avro.Placement;
 import dev.correlator.avro.ServicePing;
+import dev.correlator.avro.internal.HostingHistory;
+import dev.correlator.avro.internal.MemberHistory;
+import dev.correlator.avro.internal.PingBucket;
 import dev.correlator.testing.ContractSamples;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
@@ -17,6 +21,7 @@ import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.errors.SerializationException;
 import org.junit.jupiter.api.AfterEach;
@@ -46,6 +51,40 @@ class AvroSerdeTest {
         byte[] bytes = serde.serializer().serialize("some-topic", record);
         Object back = serde.deserializer().deserialize("some-topic", bytes);
         assertThat(back).isEqualTo(record);
+    }
+
+    static Iterable<SpecificRecord> customEncoded() {
+        return java.util.List.of(
+                PingBucket.newBuilder().setFailed(2).setTotal(6).setFailingProbes(java.util.List.of("p1", "p-ü")).build(),
+                PingBucket.newBuilder().build(),
+                HostingHistory.newBuilder().setVersions(Map.of("0000018e8a3b1c00", java.util.List.of("ovh/sbg/sbg2"),
+                                "0000018e8a3b2000", java.util.List.of()))
+                        .setPlacements(java.util.List.of("ovh/sbg/sbg2", "scw/par")).build(),
+                MemberHistory.newBuilder().setChanges(Map.of("0000018e8a3b1c00", true, "0000018e8a3b2000", false)).build(),
+                Placement.newBuilder().setProvider("ovh").setRegion("sbg").setDatacenter(null).build());
+    }
+
+    /** The generated encoders the serializer uses for these classes write exactly Avro's bytes, schema-walk or not. */
+    @ParameterizedTest
+    @MethodSource("customEncoded")
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    void customEncodersWriteTheSameBytesAsAvrosSchemaWalk(SpecificRecord record) throws Exception {
+        assertThat(AvroSerializer.hasCustomEncoder(record)).isTrue();
+        AvroSerde serde = AvroSerde.of(record.getClass(), CONFIG, false);
+        byte[] bytes = serde.serializer().serialize("some-topic", record);
+
+        ByteArrayOutputStream walked = new ByteArrayOutputStream();
+        BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(walked, null);
+        new SpecificDatumWriter<SpecificRecord>(record.getSchema()).write(record, encoder);
+        encoder.flush();
+        assertThat(Arrays.copyOfRange(bytes, 5, bytes.length)).isEqualTo(walked.toByteArray());
+        assertThat(serde.deserializer().deserialize("some-topic", bytes)).isEqualTo(record);
+    }
+
+    @Test
+    void recordsWithLogicalTypesKeepAvrosWriter() {
+        // the compiler gives them no encoder of their own: the conversions (timestamps as Instant) need the class's model
+        assertThat(AvroSerializer.hasCustomEncoder(ContractSamples.ping())).isFalse();
     }
 
     @Test

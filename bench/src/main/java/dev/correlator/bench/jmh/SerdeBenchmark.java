@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
+import dev.correlator.avro.internal.PingBucket;
 import dev.correlator.serde.AvroSerde;
 import dev.correlator.serde.AvroSerdeConfig;
 import dev.correlator.testing.ContractSamples;
@@ -20,7 +21,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
 /**
- * Encode and decode of each contract record with the real serde (Confluent wire format, schema ids from an
+ * Encode and decode of each contract record (and of the ping buckets) with the real serde (Confluent wire format, schema ids from an
  * in-memory {@code mock://} registry, so no network: after the first call the id is cached, as in production).
  */
 @State(Scope.Thread)
@@ -29,7 +30,7 @@ import org.openjdk.jmh.annotations.State;
 public class SerdeBenchmark {
 
     @Param({"ServicePing", "ProviderStatusUpdate", "DatacenterEvent", "ServiceHosting", "CauseClaim", "Outage",
-            "CorrelationRecord", "OutageAttribution"})
+            "CorrelationRecord", "OutageAttribution", "PingBucket"})
     public String record;
 
     private SpecificRecord value;
@@ -41,8 +42,11 @@ public class SerdeBenchmark {
     @Setup
     @SuppressWarnings({"unchecked", "rawtypes"})
     public void setUp() {
-        value = ContractSamples.all().stream().filter(r -> r.getClass().getSimpleName().equals(record)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("no sample " + record));
+        // and the ping buckets: internal, but written for nearly every ping (at each commit)
+        value = record.equals("PingBucket")
+                ? PingBucket.newBuilder().setFailed(2).setTotal(6).setFailingProbes(java.util.List.of("probe-1", "probe-3")).build()
+                : ContractSamples.all().stream().filter(r -> r.getClass().getSimpleName().equals(record)).findFirst()
+                        .orElseThrow(() -> new IllegalArgumentException("no sample " + record));
         Map<String, Object> config = Map.of(AvroSerdeConfig.SCHEMA_REGISTRY_URL, "mock://jmh-" + UUID.randomUUID());
         AvroSerde<SpecificRecord> serde = (AvroSerde<SpecificRecord>) (AvroSerde) AvroSerde.of((Class) value.getClass(), config, false);
         serializer = serde.serializer();
