@@ -2,10 +2,15 @@ package dev.correlator.engine;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.NoSuchElementException;
 import java.util.TreeMap;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.Serde;
@@ -42,9 +47,18 @@ import org.apache.kafka.streams.state.internals.WrappedStateStore;
  * not copied (put a value back after changing it, or the change is not written); keys are Strings ordered as
  * Java orders them, which is their UTF-8 byte order for the keys the engine makes (no characters past U+FFFF);
  * interactive queries see the wrapped store, so what was changed since the last commit is not visible to them.
+ *
+ * <p>How the entries are laid out in the wrapped store is a {@link Layout}: one record per entry, or
+ * ({@link #inMemoryBatched}) one record per group of keys and commit, for entries that change between nearly every
+ * two commits (the ping buckets), whose changelog records cost more than the rest of their work.
+ *
+ * @param <V> the entries' values
+ * @param <W> what the wrapped store holds: {@code V}, or a batch of them
  */
-public final class WriteBackKeyValueStore<V> extends WrappedStateStore<KeyValueStore<String, V>, String, V>
+public final class WriteBackKeyValueStore<V, W> extends WrappedStateStore<KeyValueStore<String, W>, String, V>
         implements KeyValueStore<String, V> {
+
+    private final Layout<V, W> layout;
 
     /** every key of the store; a slot whose value is null was deleted since the last flush (and is skipped) */
     private final TreeMap<String, Slot<V>> entries = new TreeMap<>();
@@ -69,16 +83,17 @@ public final class WriteBackKeyValueStore<V> extends WrappedStateStore<KeyValueS
      */
     private volatile Thread owner;
 
-    WriteBackKeyValueStore(KeyValueStore<String, V> wrapped) {
+    WriteBackKeyValueStore(KeyValueStore<String, W> wrapped, Layout<V, W> layout) {
         super(wrapped);
+        this.layout = layout;
     }
 
     /**
-     * A builder of this store around {@code inner}'s store; the inner store must not cache (this store is the
-     * cache), so its caching is turned off.
+     * A builder of this store around {@code inner}'s store, one record per entry; the inner store must not cache
+     * (this store is the cache), so its caching is turned off.
      */
     public static <V> StoreBuilder<KeyValueStore<String, V>> builder(StoreBuilder<KeyValueStore<String, V>> inner) {
-        return new Builder<>(inner.withCachingDisabled());
+        return new Builder<V, V>(inner.withCachingDisabled(), PerEntry::new);
     }
 
     /**
@@ -97,6 +112,20 @@ public final class WriteBackKeyValueStore<V> extends WrappedStateStore<KeyValueS
     public static <V> StoreBuilder<KeyValueStore<String, V>> inMemory(String name, Serde<V> valueSerde) {
         return builder(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name), Serdes.String(), valueSerde)
                 .withLoggingEnabled(BOUNDED_CHANGELOG));
+    }
+
+    /**
+     * This store around an in-memory store ({@link #BOUNDED_CHANGELOG}) that holds batches: at each commit, the
+     * entries of a group (the part of their keys before the first {@link Keys#SEP}) that changed since the last one
+     * are written as one record, {@code <group>|<sequence>}, and when no entry of a group is left, its batches are
+     * deleted. For entries that nearly all change between two commits and whose groups end (the ping buckets of a
+     * window): a changelog record per entry and commit cost more than the rest of a ping's work. Batches hold at most
+     * {@link Batched#MAX_ENTRIES} entries. Another thread cannot read this store (there is no entry by key to read).
+     */
+    public static <V, W> StoreBuilder<KeyValueStore<String, V>> inMemoryBatched(String name, Serde<W> batchSerde,
+            Function<Map<String, V>, W> pack, Function<W, Map<String, V>> unpack) {
+        return new Builder<>(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name), Serdes.String(), batchSerde)
+                .withLoggingEnabled(BOUNDED_CHANGELOG).withCachingDisabled(), () -> new Batched<>(pack, unpack));
     }
 
     @Override
@@ -163,7 +192,7 @@ public final class WriteBackKeyValueStore<V> extends WrappedStateStore<KeyValueS
     @Override
     public V get(String key) {
         if (!owned()) {
-            return wrapped().get(key);
+            return layout.read(wrapped(), key);
         }
         load();
         Slot<V> slot = index.get(key);
@@ -173,7 +202,7 @@ public final class WriteBackKeyValueStore<V> extends WrappedStateStore<KeyValueS
     @Override
     public KeyValueIterator<String, V> range(String from, String to) {
         if (!owned()) {
-            return wrapped().range(from, to);
+            return layout.range(wrapped(), from, to, false);
         }
         load();
         return new Stepper(from, to, false);
@@ -182,7 +211,7 @@ public final class WriteBackKeyValueStore<V> extends WrappedStateStore<KeyValueS
     @Override
     public KeyValueIterator<String, V> reverseRange(String from, String to) {
         if (!owned()) {
-            return wrapped().reverseRange(from, to);
+            return layout.range(wrapped(), from, to, true);
         }
         load();
         return new Stepper(from, to, true);
@@ -217,19 +246,14 @@ public final class WriteBackKeyValueStore<V> extends WrappedStateStore<KeyValueS
     @Override
     public void flushCache() {
         if (!changed.isEmpty()) {
-            KeyValueStore<String, V> target = wrapped();
             for (Slot<V> slot : changed) {
                 slot.changed = false;
                 if (slot.value == null) {
-                    // put(key, null) is the store's delete without reading the old value first (a RocksDB get per
-                    // deleted key, which delete() returns and nothing here uses)
-                    target.put(slot.key, null);
                     entries.remove(slot.key);
                     index.remove(slot.key);
-                } else {
-                    target.put(slot.key, slot.value);
                 }
             }
+            layout.write(wrapped(), changed, entries);
             changed.clear();
         }
         super.flushCache();
@@ -249,6 +273,7 @@ public final class WriteBackKeyValueStore<V> extends WrappedStateStore<KeyValueS
     }
 
     private void forget() {
+        layout.forget();
         entries.clear();
         index.clear();
         changed.clear();
@@ -257,8 +282,16 @@ public final class WriteBackKeyValueStore<V> extends WrappedStateStore<KeyValueS
         owner = null;
     }
 
+    /**
+     * Whether the calling thread reads the maps. A layout whose wrapped store cannot be read by key makes the first
+     * thread to read its owner, as the first to write is: only the stream thread uses such a store.
+     */
     private boolean owned() {
-        return owner == Thread.currentThread();
+        Thread current = Thread.currentThread();
+        if (owner == null && !layout.readable()) {
+            owner = current;
+        }
+        return owner == current;
     }
 
     /** Before a write: the writing thread owns the maps from now on (another thread writing is a bug). */
@@ -277,16 +310,34 @@ public final class WriteBackKeyValueStore<V> extends WrappedStateStore<KeyValueS
         if (loaded) {
             return;
         }
-        try (KeyValueIterator<String, V> it = wrapped().all()) {
-            it.forEachRemaining(kv -> {
-                Slot<V> slot = new Slot<>(kv.key);
-                slot.value = kv.value;
-                entries.put(kv.key, slot);
-                index.put(kv.key, slot);
-                live++;
-            });
+        try {
+            layout.load(wrapped(), this::loaded);
+        } catch (RuntimeException e) {
+            // e.g. a changelog an older version wrote in another layout
+            throw new IllegalStateException("cannot read the state of store " + name() + " back: " + e.getMessage()
+                    + " (after an upgrade that changed how this store is written, see README, Upgrades: correlator reset --yes)", e);
         }
         loaded = true;
+    }
+
+    /** One entry read back (a null value: a later batch deleted it). */
+    private void loaded(String key, V value) {
+        Slot<V> slot = index.get(key);
+        if (value == null) {
+            if (slot != null) {
+                entries.remove(key);
+                index.remove(key);
+                live--;
+            }
+            return;
+        }
+        if (slot == null) {
+            slot = new Slot<>(key);
+            entries.put(key, slot);
+            index.put(key, slot);
+            live++;
+        }
+        slot.value = value;
     }
 
     /**
@@ -345,8 +396,201 @@ public final class WriteBackKeyValueStore<V> extends WrappedStateStore<KeyValueS
         }
     }
 
+    /** How the entries are kept in the wrapped store. */
+    interface Layout<V, W> {
+        /** Hands every entry the wrapped store holds to {@code entry}, in order (a null value: the entry is gone). */
+        void load(KeyValueStore<String, W> wrapped, BiConsumer<String, V> entry);
+
+        /**
+         * Writes the entries changed since the last flush (a null value: deleted), in the order they first changed;
+         * {@code live} is every entry there is now, in key order.
+         */
+        void write(KeyValueStore<String, W> wrapped, List<Slot<V>> changed, NavigableMap<String, Slot<V>> live);
+
+        /** Whether another thread (an interactive query) can read the wrapped store by key. */
+        boolean readable();
+
+        default V read(KeyValueStore<String, W> wrapped, String key) {
+            throw new UnsupportedOperationException("this store cannot be read by another thread");
+        }
+
+        default KeyValueIterator<String, V> range(KeyValueStore<String, W> wrapped, String from, String to, boolean reverse) {
+            throw new UnsupportedOperationException("this store cannot be read by another thread");
+        }
+
+        /** Forgets what it learnt from the wrapped store (read again on the next load). */
+        default void forget() {
+        }
+    }
+
+    /** One record per entry, under the entry's key. */
+    private static final class PerEntry<V> implements Layout<V, V> {
+        @Override
+        public void load(KeyValueStore<String, V> wrapped, BiConsumer<String, V> entry) {
+            try (KeyValueIterator<String, V> it = wrapped.all()) {
+                it.forEachRemaining(kv -> entry.accept(kv.key, kv.value));
+            }
+        }
+
+        @Override
+        public void write(KeyValueStore<String, V> wrapped, List<Slot<V>> changed, NavigableMap<String, Slot<V>> live) {
+            for (Slot<V> slot : changed) {
+                // put(key, null) is the store's delete without reading the old value first (a RocksDB get per deleted
+                // key, which delete() returns and nothing here uses)
+                wrapped.put(slot.key, slot.value);
+            }
+        }
+
+        @Override
+        public boolean readable() {
+            return true;
+        }
+
+        @Override
+        public V read(KeyValueStore<String, V> wrapped, String key) {
+            return wrapped.get(key);
+        }
+
+        @Override
+        public KeyValueIterator<String, V> range(KeyValueStore<String, V> wrapped, String from, String to, boolean reverse) {
+            return reverse ? wrapped.reverseRange(from, to) : wrapped.range(from, to);
+        }
+    }
+
+    /**
+     * One record per group of keys and flush, {@code <group>|<sequence>} (16 hex digits, so that a group's batches
+     * are in the order they were written), holding the group's changed entries by the rest of their keys; a
+     * group's batches are deleted with its last entry. Loading applies them in key order: the latest batch naming
+     * an entry has it. So that a long-lived group's batches (a long window's) do not pile up, once they hold four
+     * times as many entries as the group has (plus {@link #MAX_ENTRIES}), the group's entries are written anew and
+     * its older batches deleted: at most about one more entry written per entry changed, and the wrapped store (and
+     * what a restart reads back) stays within about five times the group's entries.
+     */
+    static final class Batched<V, W> implements Layout<V, W> {
+        /** entries per batch at most, so that a record stays far below Kafka's default 1 MB limit */
+        static final int MAX_ENTRIES = 1024;
+
+        private final Function<Map<String, V>, W> pack;
+        private final Function<W, Map<String, V>> unpack;
+        private final Map<String, Group> groups = new HashMap<>();
+        /** the next batch's sequence number */
+        private long sequence;
+
+        /** A group's batches in the wrapped store, the entries they hold, and at how many it is written anew. */
+        private static final class Group {
+            List<String> keys = new ArrayList<>();
+            long held;
+            long rewriteAt = MAX_ENTRIES;
+        }
+
+        Batched(Function<Map<String, V>, W> pack, Function<W, Map<String, V>> unpack) {
+            this.pack = pack;
+            this.unpack = unpack;
+        }
+
+        @Override
+        public void load(KeyValueStore<String, W> wrapped, BiConsumer<String, V> entry) {
+            forget();
+            try (KeyValueIterator<String, W> it = wrapped.all()) {
+                while (it.hasNext()) {
+                    KeyValue<String, W> batch = it.next();
+                    int sep = batch.key.lastIndexOf(Keys.SEP);
+                    String group = batch.key.substring(0, sep);
+                    sequence = Math.max(sequence, Long.parseUnsignedLong(batch.key.substring(sep + 1), 16) + 1);
+                    Map<String, V> entries = unpack.apply(batch.value);
+                    Group g = groups.computeIfAbsent(group, k -> new Group());
+                    g.keys.add(batch.key);
+                    g.held += entries.size();
+                    g.rewriteAt = 2 * g.held + MAX_ENTRIES;
+                    String prefix = group + Keys.SEP;
+                    entries.forEach((rest, value) -> entry.accept(prefix + rest, value));
+                }
+            }
+        }
+
+        @Override
+        public void write(KeyValueStore<String, W> wrapped, List<Slot<V>> changed, NavigableMap<String, Slot<V>> live) {
+            Map<String, Map<String, V>> byGroup = new LinkedHashMap<>();
+            String lastGroup = null;
+            Map<String, V> current = null;
+            for (Slot<V> slot : changed) {
+                int sep = slot.key.indexOf(Keys.SEP);
+                if (sep < 0) {
+                    throw new IllegalArgumentException("key without a group (no " + Keys.SEP + "): " + slot.key);
+                }
+                // changed entries come mostly group by group (a window's pings): no substring per entry then
+                if (lastGroup == null || sep != lastGroup.length() || !slot.key.startsWith(lastGroup)) {
+                    lastGroup = slot.key.substring(0, sep);
+                    current = byGroup.computeIfAbsent(lastGroup, g -> new HashMap<>());
+                }
+                current.put(slot.key.substring(sep + 1), slot.value);
+            }
+            byGroup.forEach((group, entries) -> {
+                String prefix = group + Keys.SEP;
+                NavigableMap<String, Slot<V>> left = live.subMap(prefix, true, prefix + Character.MAX_VALUE, true);
+                Group g = groups.get(group);
+                if (left.isEmpty()) {
+                    // the group's last entry is gone: so are its batches
+                    if (g != null) {
+                        groups.remove(group);
+                        g.keys.forEach(key -> wrapped.put(key, null));
+                    }
+                    return;
+                }
+                if (g == null) {
+                    g = new Group();
+                    groups.put(group, g);
+                }
+                g.held += entries.size();
+                if (g.held < g.rewriteAt) {
+                    append(wrapped, group, g, entries);
+                    return;
+                }
+                List<String> older = g.keys;
+                g.keys = new ArrayList<>();
+                Map<String, V> all = new HashMap<>();
+                left.forEach((key, slot) -> all.put(key.substring(prefix.length()), slot.value));
+                append(wrapped, group, g, all);
+                older.forEach(key -> wrapped.put(key, null));
+                g.held = all.size();
+                g.rewriteAt = 4L * all.size() + MAX_ENTRIES;
+            });
+        }
+
+        private void append(KeyValueStore<String, W> wrapped, String group, Group g, Map<String, V> entries) {
+            Map<String, V> chunk = new HashMap<>();
+            for (Map.Entry<String, V> e : entries.entrySet()) {
+                chunk.put(e.getKey(), e.getValue());
+                if (chunk.size() == MAX_ENTRIES) {
+                    g.keys.add(put(wrapped, group, chunk));
+                    chunk = new HashMap<>();
+                }
+            }
+            if (!chunk.isEmpty()) {
+                g.keys.add(put(wrapped, group, chunk));
+            }
+        }
+
+        private String put(KeyValueStore<String, W> wrapped, String group, Map<String, V> chunk) {
+            String key = group + Keys.SEP + Keys.time(sequence++);
+            wrapped.put(key, pack.apply(chunk));
+            return key;
+        }
+
+        @Override
+        public boolean readable() {
+            return false;
+        }
+
+        @Override
+        public void forget() {
+            groups.clear();
+            sequence = 0;
+        }
+    }
+
     /** An entry: its key, its value (null: deleted since the last flush) and whether it is listed as changed. */
-    private static final class Slot<V> {
+    static final class Slot<V> {
         final String key;
         V value;
         boolean changed;
@@ -356,7 +600,8 @@ public final class WriteBackKeyValueStore<V> extends WrappedStateStore<KeyValueS
         }
     }
 
-    private record Builder<V>(StoreBuilder<KeyValueStore<String, V>> inner) implements StoreBuilder<KeyValueStore<String, V>> {
+    private record Builder<V, W>(StoreBuilder<KeyValueStore<String, W>> inner, Supplier<Layout<V, W>> layout)
+            implements StoreBuilder<KeyValueStore<String, V>> {
 
         @Override
         public StoreBuilder<KeyValueStore<String, V>> withCachingEnabled() {
@@ -370,17 +615,17 @@ public final class WriteBackKeyValueStore<V> extends WrappedStateStore<KeyValueS
 
         @Override
         public StoreBuilder<KeyValueStore<String, V>> withLoggingEnabled(Map<String, String> config) {
-            return new Builder<>(inner.withLoggingEnabled(config));
+            return new Builder<>(inner.withLoggingEnabled(config), layout);
         }
 
         @Override
         public StoreBuilder<KeyValueStore<String, V>> withLoggingDisabled() {
-            return new Builder<>(inner.withLoggingDisabled());
+            return new Builder<>(inner.withLoggingDisabled(), layout);
         }
 
         @Override
         public KeyValueStore<String, V> build() {
-            return new WriteBackKeyValueStore<>(inner.build());
+            return new WriteBackKeyValueStore<>(inner.build(), layout.get());
         }
 
         @Override

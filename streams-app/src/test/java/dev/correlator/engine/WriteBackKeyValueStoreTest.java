@@ -1,6 +1,7 @@
 package dev.correlator.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -28,17 +29,17 @@ import org.junit.jupiter.api.Test;
 
 class WriteBackKeyValueStoreTest {
 
-    private static WriteBackKeyValueStore<Long> store() {
+    private static WriteBackKeyValueStore<Long, Long> store() {
         StoreBuilder<KeyValueStore<String, Long>> builder = WriteBackKeyValueStore.builder(
                 Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore("counts"), Serdes.String(), Serdes.Long())
                         .withLoggingDisabled());
-        WriteBackKeyValueStore<Long> store = (WriteBackKeyValueStore<Long>) builder.build();
+        WriteBackKeyValueStore<Long, Long> store = (WriteBackKeyValueStore<Long, Long>) builder.build();
         store.init(new MockProcessorContext<>().getStateStoreContext(), store);
         return store;
     }
 
-    private static List<KeyValue<String, Long>> contents(KeyValueIterator<String, Long> it) {
-        List<KeyValue<String, Long>> all = new ArrayList<>();
+    private static <V> List<KeyValue<String, V>> contents(KeyValueIterator<String, V> it) {
+        List<KeyValue<String, V>> all = new ArrayList<>();
         try (it) {
             it.forEachRemaining(all::add);
         }
@@ -47,7 +48,7 @@ class WriteBackKeyValueStoreTest {
 
     @Test
     void changesReachTheWrappedStoreOnlyWhenCachesAreFlushed() {
-        WriteBackKeyValueStore<Long> store = store();
+        WriteBackKeyValueStore<Long, Long> store = store();
         store.put("a", 1L);
         store.put("a", 2L);
         store.put("b", 1L);
@@ -66,7 +67,7 @@ class WriteBackKeyValueStoreTest {
 
     @Test
     void aKeyDeletedAndPutAgainBeforeTheFlushIsWrittenOnceAsItEndedAndDeletedKeysAreNotSeen() {
-        WriteBackKeyValueStore<Long> store = store();
+        WriteBackKeyValueStore<Long, Long> store = store();
         store.put("a", 1L);
         store.put("b", 1L);
         store.put("c", 1L);
@@ -91,7 +92,7 @@ class WriteBackKeyValueStoreTest {
 
     @Test
     void readsTheWrappedStoreAgainAfterKafkaStreamsClearsCaches() {
-        WriteBackKeyValueStore<Long> store = store();
+        WriteBackKeyValueStore<Long, Long> store = store();
         store.put("a", 1L);
         store.flushCache();
         // what restoration of a recycled task does: the wrapped store changes under this one
@@ -105,7 +106,7 @@ class WriteBackKeyValueStoreTest {
 
     @Test
     void anotherThreadReadsWhatTheLastCommitWroteAndCannotWrite() throws Exception {
-        WriteBackKeyValueStore<Long> store = store();
+        WriteBackKeyValueStore<Long, Long> store = store();
         store.put("a", 1L);
         store.flushCache();
         store.put("a", 2L);
@@ -126,9 +127,123 @@ class WriteBackKeyValueStoreTest {
         assertThat(store.get("a")).isEqualTo(2L);
     }
 
+    /** A batched store of counts; a batch is {@code key=value;...} (an empty value: deleted), sorted for the assertions. */
+    private static WriteBackKeyValueStore<Long, String> batched() {
+        StoreBuilder<KeyValueStore<String, Long>> builder = WriteBackKeyValueStore.<Long, String>inMemoryBatched("buckets",
+                Serdes.String(), entries -> new java.util.TreeMap<>(entries).entrySet().stream()
+                        .map(e -> e.getKey() + "=" + (e.getValue() == null ? "" : e.getValue()))
+                        .collect(java.util.stream.Collectors.joining(";")),
+                batch -> {
+                    java.util.Map<String, Long> entries = new java.util.HashMap<>();
+                    for (String entry : batch.split(";")) {
+                        String[] kv = entry.split("=", 2);
+                        entries.put(kv[0], kv[1].isEmpty() ? null : Long.valueOf(kv[1]));
+                    }
+                    return entries;
+                }).withLoggingDisabled();
+        @SuppressWarnings("unchecked")
+        WriteBackKeyValueStore<Long, String> store = (WriteBackKeyValueStore<Long, String>) (Object) builder.build();
+        store.init(new MockProcessorContext<>().getStateStoreContext(), store);
+        return store;
+    }
+
+    @Test
+    void aBatchedStoreWritesOneRecordPerGroupAndFlushAndDeletesAGroupsRecordsWithItsLastEntry() {
+        WriteBackKeyValueStore<Long, String> store = batched();
+        store.put("w1|a", 1L);
+        store.put("w1|b", 1L);
+        store.put("w1|a", 2L);
+        store.put("w2|a", 1L);
+        store.flushCache();
+        assertThat(contents(store.wrapped().all())).containsExactly(
+                KeyValue.pair("w1|0000000000000000", "a=2;b=1"), KeyValue.pair("w2|0000000000000001", "a=1"));
+
+        store.delete("w1|a");
+        store.put("w1|c", 3L);
+        store.flushCache();
+        assertThat(contents(store.wrapped().range("w1|", "w1|\uffff")).stream().map(kv -> kv.value))
+                .containsExactly("a=2;b=1", "a=;c=3"); // in the order written
+
+        // what a restart or a recycled task does: read the wrapped store again
+        store.clearCache();
+        assertThat(contents(store.all())).containsExactly(KeyValue.pair("w1|b", 1L), KeyValue.pair("w1|c", 3L),
+                KeyValue.pair("w2|a", 1L));
+        assertThat(store.approximateNumEntries()).isEqualTo(3);
+
+        // the window is judged: its last entries go, and every batch of it
+        store.delete("w1|b");
+        store.delete("w1|c");
+        store.put("w2|b", 1L);
+        store.flushCache();
+        assertThat(contents(store.wrapped().all())).containsExactly(KeyValue.pair("w2|0000000000000001", "a=1"),
+                KeyValue.pair("w2|0000000000000003", "b=1")); // numbered on from the batches read back
+        store.clearCache();
+        assertThat(contents(store.all())).containsExactly(KeyValue.pair("w2|a", 1L), KeyValue.pair("w2|b", 1L));
+    }
+
+    @Test
+    void aBatchedStoreSplitsABigGroupAndReadsItBackWhole() {
+        WriteBackKeyValueStore<Long, String> store = batched();
+        int n = WriteBackKeyValueStore.Batched.MAX_ENTRIES + 10;
+        for (int i = 0; i < n; i++) {
+            store.put("w|" + i, (long) i);
+        }
+        store.flushCache();
+        assertThat(contents(store.wrapped().all())).hasSize(2);
+        store.clearCache();
+        assertThat(store.approximateNumEntries()).isEqualTo(n);
+        assertThat(store.get("w|" + (n - 1))).isEqualTo(n - 1L);
+    }
+
+    @Test
+    void aLongLivedGroupIsWrittenAnewSoThatItsBatchesDoNotPileUp() {
+        WriteBackKeyValueStore<Long, String> store = batched();
+        store.put("w|b", 1L);
+        store.put("w|c", 1L);
+        int flushes = 3 * WriteBackKeyValueStore.Batched.MAX_ENTRIES;
+        long most = 0;
+        for (long i = 1; i <= flushes; i++) {
+            store.put("w|a", i); // one change per commit, as a long window's bucket gets
+            store.flushCache();
+            most = Math.max(most, store.wrapped().approximateNumEntries());
+        }
+        // without the rewrite there would be one batch per flush; with it, never more than about 4x the group's entries
+        assertThat(most).isLessThanOrEqualTo(WriteBackKeyValueStore.Batched.MAX_ENTRIES + 4 * 3);
+        store.clearCache();
+        assertThat(contents(store.all())).containsExactly(KeyValue.pair("w|a", (long) flushes), KeyValue.pair("w|b", 1L),
+                KeyValue.pair("w|c", 1L));
+    }
+
+    @Test
+    void stateAnOlderVersionWroteOneRecordPerEntryIsRefusedWithTheWayOut() {
+        WriteBackKeyValueStore<Long, String> store = batched();
+        store.wrapped().put("w|a", "1"); // what restoring the changelog of a version before batches puts there
+        assertThatThrownBy(() -> store.get("w|a")).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("store buckets").hasMessageContaining("correlator reset --yes");
+    }
+
+    @Test
+    void aBatchedStoreIsReadByTheThreadThatUsesItFirst() throws Exception {
+        WriteBackKeyValueStore<Long, String> store = batched();
+        assertThat(store.get("w|a")).isNull(); // the stream thread reads before it writes
+        store.put("w|a", 1L);
+        store.flushCache();
+        List<Object> seen = new ArrayList<>();
+        Thread query = new Thread(() -> {
+            try {
+                store.get("w|a");
+            } catch (UnsupportedOperationException e) {
+                seen.add("refused");
+            }
+        });
+        query.start();
+        query.join();
+        assertThat(seen).containsExactly("refused");
+    }
+
     @Test
     void rangesAreInKeyOrderAndMayBeChangedWhileIterating() {
-        WriteBackKeyValueStore<Long> store = store();
+        WriteBackKeyValueStore<Long, Long> store = store();
         for (String key : List.of("t2|x", "t1|b", "t1|a", "t3|a", "t10|a")) {
             store.put(key, 1L);
         }
