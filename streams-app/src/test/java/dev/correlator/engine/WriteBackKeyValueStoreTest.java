@@ -33,7 +33,12 @@ class WriteBackKeyValueStoreTest {
         StoreBuilder<KeyValueStore<String, Long>> builder = WriteBackKeyValueStore.builder(
                 Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore("counts"), Serdes.String(), Serdes.Long())
                         .withLoggingDisabled());
-        WriteBackKeyValueStore<Long, Long> store = (WriteBackKeyValueStore<Long, Long>) builder.build();
+        return started(builder);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <V, W> WriteBackKeyValueStore<V, W> started(StoreBuilder<KeyValueStore<String, V>> builder) {
+        WriteBackKeyValueStore<V, W> store = (WriteBackKeyValueStore<V, W>) (Object) builder.build();
         store.init(new MockProcessorContext<>().getStateStoreContext(), store);
         return store;
     }
@@ -141,10 +146,7 @@ class WriteBackKeyValueStoreTest {
                     }
                     return entries;
                 }).withLoggingDisabled();
-        @SuppressWarnings("unchecked")
-        WriteBackKeyValueStore<Long, String> store = (WriteBackKeyValueStore<Long, String>) (Object) builder.build();
-        store.init(new MockProcessorContext<>().getStateStoreContext(), store);
-        return store;
+        return started(builder);
     }
 
     @Test
