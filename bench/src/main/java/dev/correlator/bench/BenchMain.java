@@ -901,6 +901,7 @@ public final class BenchMain {
                     {"processing, correlation records", "correlationProcessingDelay"},
                     {"… decided by their outage (detector, enricher, correlator)", "correlationByOutageDelay"},
                     {"… decided by their cause (its repartition; cause builder and correlator in one task)", "correlationByCauseDelay"},
+                    {"… decided by a claim they list (its repartition by service, enricher, correlator)", "correlationByClaimDelay"},
                     {"processing, all decisions", "processingDelay"},
                     {"total, outage records (designed + processing)", "totalOutageLatency"}}) {
                 Map<String, Object> st = (Map<String, Object>) lat.get(row[1]);

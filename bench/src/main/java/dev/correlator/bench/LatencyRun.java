@@ -19,6 +19,7 @@ import java.util.concurrent.locks.LockSupport;
 
 import dev.correlator.app.CorrelatorApp;
 import dev.correlator.avro.CauseClaim;
+import dev.correlator.avro.CorrelationRecord;
 import dev.correlator.avro.DatacenterEvent;
 import dev.correlator.avro.Outage;
 import dev.correlator.avro.OutageState;
@@ -63,15 +64,18 @@ import org.apache.kafka.streams.StreamsConfig;
  * ping of the service in the deciding window to {@code T}, in event time (= wall time in a live deployment).
  * The <b>processing delay</b> is the rest, in wall time: from the broker append time of the first ping on the
  * service's partition whose event time reaches {@code T} (the record that lets the engine decide) to
- * visibility. A correlation record is decided by the later of its outage's decision and its cause's first
- * input record; its processing delay counts from that input's append time. Total = designed + processing.
+ * visibility. A correlation record is decided by the latest of its outage's decision, its cause's first
+ * input record and the claims its first line lists (a claim naming a provider that does not host the service
+ * makes lines with that provider's events when it comes, possibly long after both); its processing delay counts
+ * from that input's append time. Total = designed + processing.
  */
 final class LatencyRun {
 
     /** What the latency phase measured. */
     record Result(double loadFactor, double targetRecordsPerSecond, double achievedRecordsPerSecond, double speedup,
                   long eventTimeSeconds, double wallSeconds, Stats designed, Stats outageProcessing,
-                  Stats correlationProcessing, Stats correlationByOutage, Stats correlationByCause, Stats processing,
+                  Stats correlationProcessing, Stats correlationByOutage, Stats correlationByCause,
+                  Stats correlationByClaim, Stats processing,
                   Stats total, long outageDecisions, long correlationDecisions, long unmatched, double maxPacingLagMs,
                   Map<String, Stats> correlationHops, Map<String, Double> streamThread) {
     }
@@ -223,12 +227,16 @@ final class LatencyRun {
         Map<String, Long> visible = new ConcurrentHashMap<>(); // "o:<outage id>:<state>" / "c:<pair>" -> wall ms
         Map<String, Outage> outages = new ConcurrentHashMap<>();
         AtomicBoolean stop = new AtomicBoolean();
-        Thread reader = new Thread(() -> read(names, appId, visible, outages, stop), "bench-latency-reader");
+        // pair key -> the claims its first visible line lists: a claim can be what made the line (a claim naming a
+        // provider that does not host the service is judged against that provider's events)
+        Map<String, List<String>> lineClaims = new ConcurrentHashMap<>();
+        Thread reader = new Thread(() -> read(names, appId, visible, outages, lineClaims, stop), "bench-latency-reader");
         PartitionClock[] clocks = new PartitionClock[partitions];
         for (int i = 0; i < partitions; i++) {
             clocks[i] = new PartitionClock();
         }
-        Map<String, Long> causeAppends = new ConcurrentHashMap<>(); // cause id -> append time of its first input record
+        // cause id -> append time of its first input record; claim:<id> -> the claim's
+        Map<String, Long> causeAppends = new ConcurrentHashMap<>();
         long produced;
         long wallStart;
         Map<String, Double> threadMetrics;
@@ -302,6 +310,7 @@ final class LatencyRun {
         List<Double> correlationProcessing = new ArrayList<>();
         List<Double> correlationByOutage = new ArrayList<>(); // decided by the outage's decision (two hops since 29 Nov 15:00)
         List<Double> correlationByCause = new ArrayList<>(); // decided by the cause's first input record
+        List<Double> correlationByClaim = new ArrayList<>(); // decided by a claim its first line lists
         List<Double> processing = new ArrayList<>();
         List<Double> total = new ArrayList<>();
         Map<String, Long> outageAnchor = new HashMap<>();
@@ -352,16 +361,25 @@ final class LatencyRun {
                 unmatched++; // claims about no observed outage, outages decided before the run, unknown causes
                 continue;
             }
-            double p = v.getValue() - Math.max(outage, cause);
+            long decided = Math.max(outage, cause);
+            boolean byClaim = false;
+            for (String claim : lineClaims.getOrDefault(pair, List.of())) {
+                Long claimed = causeAppends.get("claim:" + claim);
+                if (claimed != null && claimed > decided) {
+                    decided = claimed;
+                    byClaim = true;
+                }
+            }
+            double p = v.getValue() - decided;
             correlationProcessing.add(p);
-            (outage >= cause ? correlationByOutage : correlationByCause).add(p);
+            (byClaim ? correlationByClaim : outage >= cause ? correlationByOutage : correlationByCause).add(p);
             processing.add(p);
             correlationDecisions++;
             // where a correlation decided by its outage spent its time: the visibility of each hop's record
             String outageId = pair.substring(0, sep);
             Long outageVisible = openVisible.get(outageId);
             Long scopeEvent = visible.get("s:" + outageId);
-            if (outage >= cause && outageVisible != null && scopeEvent != null
+            if (!byClaim && outage >= cause && outageVisible != null && scopeEvent != null
                     && outage <= outageVisible && outageVisible <= scopeEvent && scopeEvent <= v.getValue()) {
                 long[] steps = {outageVisible - outage, scopeEvent - outageVisible, v.getValue() - scopeEvent};
                 for (int i = 0; i < steps.length; i++) {
@@ -379,7 +397,8 @@ final class LatencyRun {
                 designedStats.p99(), Stats.of(processing).p50(), Stats.of(processing).p95(), Stats.of(processing).p99());
         return new Result(loadFactor, target, produced / seconds, k, params.duration().toSeconds(), seconds,
                 designedStats, Stats.of(outageProcessing), Stats.of(correlationProcessing), Stats.of(correlationByOutage),
-                Stats.of(correlationByCause), Stats.of(processing), Stats.of(total), outageDecisions, correlationDecisions,
+                Stats.of(correlationByCause), Stats.of(correlationByClaim), Stats.of(processing), Stats.of(total),
+                outageDecisions, correlationDecisions,
                 unmatched, maxLagMs, correlationHops, threadMetrics);
     }
 
@@ -389,8 +408,8 @@ final class LatencyRun {
             return "dc:" + e.getEvent();
         } else if (value instanceof ProviderStatusUpdate s && s.getIncident() != null) {
             return "status:" + s.getProvider() + "/" + s.getIncident();
-        } else if (value instanceof CauseClaim) {
-            return null;
+        } else if (value instanceof CauseClaim c) {
+            return "claim:" + c.getClaim(); // not a cause: the time a claim came, for the lines it makes
         }
         return null;
     }
@@ -431,7 +450,7 @@ final class LatencyRun {
      * engine's records in between ({@code s:<outage id>} on scope-events).
      */
     private void read(TopicNames names, String appId, Map<String, Long> visible, Map<String, Outage> outages,
-                      AtomicBoolean stop) {
+                      Map<String, List<String>> lineClaims, AtomicBoolean stop) {
         Map<String, Object> config = client();
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -441,6 +460,7 @@ final class LatencyRun {
         String scopeEventsTopic = appId + "-scope-events-repartition";
         AvroSerde<Outage> outageSerde = AvroSerde.of(Outage.class, ConfigLoader.asMap(base), false);
         AvroSerde<ScopeEvent> scopeEventSerde = AvroSerde.of(ScopeEvent.class, ConfigLoader.asMap(base), false);
+        AvroSerde<CorrelationRecord> lineSerde = AvroSerde.of(CorrelationRecord.class, ConfigLoader.asMap(base), false);
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
                 new ByteArrayDeserializer())) {
             List<TopicPartition> tps = new ArrayList<>();
@@ -464,7 +484,9 @@ final class LatencyRun {
                         outages.putIfAbsent(key, o);
                         visible.putIfAbsent(key, now);
                     } else if (r.topic().equals(correlationsTopic)) {
-                        visible.putIfAbsent("c:" + r.key(), now);
+                        if (visible.putIfAbsent("c:" + r.key(), now) == null) {
+                            lineClaims.put(r.key(), lineSerde.deserializer().deserialize(r.topic(), r.value()).getClaims());
+                        }
                     } else {
                         ScopeEvent e = scopeEventSerde.deserializer().deserialize(r.topic(), r.value());
                         if (e.getOutage() != null) {
@@ -494,6 +516,7 @@ final class LatencyRun {
         m.put("correlationProcessingDelay", r.correlationProcessing().json());
         m.put("correlationByOutageDelay", r.correlationByOutage().json());
         m.put("correlationByCauseDelay", r.correlationByCause().json());
+        m.put("correlationByClaimDelay", r.correlationByClaim().json());
         m.put("totalOutageLatency", r.total().json());
         Map<String, Object> hops = new LinkedHashMap<>();
         r.correlationHops().forEach((hop, stats) -> hops.put(hop, stats.json()));

@@ -83,7 +83,7 @@ class BenchSmokeTest {
         assertThat(latency.path("achievedRecordsPerSecond").asDouble()).isPositive();
         assertThat(latency.path("eventTimeSpeedup").asDouble()).isGreaterThanOrEqualTo(1.0);
         for (String field : List.of("designedDelay", "processingDelay", "outageProcessingDelay", "correlationProcessingDelay",
-                "correlationByOutageDelay", "correlationByCauseDelay", "totalOutageLatency")) {
+                "correlationByOutageDelay", "correlationByCauseDelay", "correlationByClaimDelay", "totalOutageLatency")) {
             assertThat(latency.path(field).has("p99Ms")).as(field).isTrue();
         }
         for (String hop : LatencyRun.HOPS) {
