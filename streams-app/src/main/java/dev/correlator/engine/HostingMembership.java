@@ -67,7 +67,7 @@ public final class HostingMembership implements Processor<String, ServiceHosting
         String service = hosting.getService();
         HostingHistory history = histories.get(service);
         if (history == null) {
-            history = HostingHistory.newBuilder().build();
+            history = new HostingHistory(Map.of(), List.of()); // the builder deep-copies the defaults
         }
         List<String> keys = List.copyOf(placementKeys(hosting.getPlacements()));
         String at = Keys.time(hosting.getAt());

@@ -85,7 +85,7 @@ public final class RevisionProcessor implements Processor<String, Correlator.Dra
         // the correlator read the pair's state already when it judged the pair in this task
         PairState state = record.value().stateRead() ? record.value().state() : pairs.get(record.key());
         if (state == null) {
-            state = PairState.newBuilder().build();
+            state = new PairState(null, Map.of(), null); // the builder deep-copies the defaults (a new pair per line in a burst)
         }
         Map<String, CorrelationRecord> byClaim = new HashMap<>(state.getByClaim());
         CorrelationRecord before = draft.getClaimId() == null ? state.getRegular() : byClaim.get(draft.getClaimId());

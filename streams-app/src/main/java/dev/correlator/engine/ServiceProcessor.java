@@ -169,7 +169,8 @@ public final class ServiceProcessor implements Processor<String, ServicePing, St
         String key = Keys.join(Keys.time(windowStart), ping.getService());
         PingBucket bucket = buckets.get(key);
         if (bucket == null) {
-            bucket = PingBucket.newBuilder().build();
+            // not the builder: it deep-copies every default (one new bucket per service and window)
+            bucket = new PingBucket(0, 0, List.of());
         }
         bucket.setTotal(bucket.getTotal() + 1);
         if (!ping.getOk()) {
