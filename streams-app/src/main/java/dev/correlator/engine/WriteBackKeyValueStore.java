@@ -558,6 +558,10 @@ public final class WriteBackKeyValueStore<V, W> extends WrappedStateStore<KeyVal
         }
 
         private void append(KeyValueStore<String, W> wrapped, String group, Group g, Map<String, V> entries) {
+            if (entries.size() <= MAX_ENTRIES) {
+                g.keys.add(put(wrapped, group, entries)); // the common case: no copy
+                return;
+            }
             Map<String, V> chunk = new HashMap<>();
             for (Map.Entry<String, V> e : entries.entrySet()) {
                 chunk.put(e.getKey(), e.getValue());
