@@ -464,7 +464,9 @@ public final class WriteBackKeyValueStore<V, W> extends WrappedStateStore<KeyVal
      * an entry has it. So that a long-lived group's batches (a long window's) do not pile up, once they hold four
      * times as many entries as the group has (plus {@link #MAX_ENTRIES}), the group's entries are written anew and
      * its older batches deleted: at most about one more entry written per entry changed, and the wrapped store (and
-     * what a restart reads back) stays within about five times the group's entries.
+     * what a restart reads back) stays within about five times the group's entries. After a restart a group is written
+     * anew once its batches have doubled (what they hold of its live entries is not counted on loading), so until then
+     * up to about twice that.
      */
     static final class Batched<V, W> implements Layout<V, W> {
         /** entries per batch at most, so that a record stays far below Kafka's default 1 MB limit */
