@@ -738,6 +738,18 @@ public final class BenchMain {
             }
         }
         r.put("curve", points);
+        // the target: at most 10 % of E's rate lost from 1k to 100k services (negative: 100k was the faster)
+        Double rate1k = null;
+        Double rate100k = null;
+        for (SizePoint point : curve) {
+            if (point.services() == 1_000) {
+                rate1k = point.engine().recordsPerSecond();
+            } else if (point.services() == 100_000) {
+                rate100k = point.engine().recordsPerSecond();
+            }
+        }
+        r.put("engineRateLoss1kTo100kPercent", rate1k == null || rate100k == null ? null
+                : round(100 * (1 - rate100k / rate1k), 1));
         Map<String, Object> latency;
         if (latencyRun == null) {
             latency = new LinkedHashMap<>();
@@ -888,6 +900,11 @@ public final class BenchMain {
                                 ? String.format(Locale.ROOT, "%.0f", ((Number) e.get("recordsPerSecondAfterRunning")).doubleValue()) : "-",
                         c.get("rocksDbMiB"), c.get("rocksDbMiBAtHalf"), c.get("stateKeys"), c.get("stateKeysAtHalf"),
                         c.get("heapAfterGcMiB"), c.get("changelogBytesPerInputRecord"), pt.get("outageRecords")));
+            }
+            Object loss = r.get("engineRateLoss1kTo100kPercent");
+            if (loss != null) {
+                sb.append(String.format(Locale.ROOT, "%nE's rate lost from 1k to 100k services: %.1f %%%n",
+                        ((Number) loss).doubleValue()));
             }
         }
         Map<String, Object> lat = (Map<String, Object>) r.get("latency");

@@ -62,6 +62,7 @@ class BenchSmokeTest {
             assertThat(json.path(phase).path("records").asLong()).as(phase).isPositive();
         }
         assertThat(json.path("ratioEngineToBaseline").asDouble()).isPositive();
+        assertThat(json.has("engineRateLoss1kTo100kPercent")).isTrue(); // null here: no 1k and 100k points
         // where E's CPU went: the whole JVM (GC, JIT and RocksDB's threads too) is at least the app's threads
         assertThat(json.path("engine").path("jvmCpuSeconds").asDouble())
                 .isGreaterThanOrEqualTo(json.path("engine").path("appCpuSeconds").asDouble() * 0.9);

@@ -94,6 +94,12 @@ public final class CoTenantInference implements Processor<String, PlacementInput
     private KeyValueStore<String, String> pending;
     /** the flush punctuator; scheduled only while something is pending (each punctuation costs the thread a loop) */
     private Cancellable flusher;
+    /**
+     * per placement, the time of its latest count entry ({@link Long#MIN_VALUE}: none), read from the counts store
+     * on first use: a membership change after it (the common case, hosting in time order) moves that one entry,
+     * without a range over the store. Placements are few (datacenters and regions).
+     */
+    private final Map<String, Long> latestCount = new HashMap<>();
 
     CoTenantInference(EngineSettings settings) {
         this.settings = settings;
@@ -112,8 +118,11 @@ public final class CoTenantInference implements Processor<String, PlacementInput
                 return Set.of(
                         Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(MEMBERS_STORE), Serdes.String(),
                                 serdes.value(MemberHistory.class)),
+                        // a few entries per placement, each written by every membership change there (at 100k
+                        // services, hundreds of thousands of writes to a few hundred keys): the record cache folds a
+                        // commit's writes into one RocksDB and changelog write per entry
                         Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(COUNTS_STORE), Serdes.String(),
-                                Serdes.Long()),
+                                Serdes.Long()).withCachingEnabled(),
                         Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(OUTAGES_STORE), Serdes.String(),
                                 serdes.value(OutageFacts.class)),
                         Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CAUSES_STORE), Serdes.String(),
@@ -133,6 +142,7 @@ public final class CoTenantInference implements Processor<String, PlacementInput
         this.index = new PlacementOutageIndex(outages);
         this.causes = context.getStateStore(CAUSES_STORE);
         this.pending = context.getStateStore(PENDING_STORE);
+        latestCount.clear(); // init runs again when Kafka Streams revives the task: the stores may hold less now
         context.schedule(Duration.ofHours(1), PunctuationType.STREAM_TIME, this::prune);
         // Kafka Streams runs init again on this instance when it revives the task: what was pending before is still
         flusher = null;
@@ -184,6 +194,16 @@ public final class CoTenantInference implements Processor<String, PlacementInput
         if (delta == 0) {
             return;
         }
+        long latest = latestCount.computeIfAbsent(placement, this::latestCountTime);
+        if (next == null && at >= latest) {
+            // the service's latest change, at or after every count entry: only the count from `at` on moves, in one
+            // entry (the same as below: the entry at `at` starts from the count in force there, the latest one's)
+            long from = latest == Long.MIN_VALUE ? 0L : counts.get(Keys.join(placement, Keys.time(latest)));
+            counts.put(Keys.join(placement, Keys.time(at)), from + delta);
+            latestCount.put(placement, at);
+            markPending(placement, at, Long.MAX_VALUE, ts);
+            return;
+        }
         // entries at both ends first (each with the count in force there), then the interval moves
         if (next != null) {
             ensureCount(placement, next);
@@ -195,6 +215,7 @@ public final class CoTenantInference implements Processor<String, PlacementInput
             it.forEachRemaining(affected::add);
         }
         affected.forEach(kv -> counts.put(kv.key, kv.value + delta));
+        latestCount.remove(placement); // an entry may have been added at `next`: read again when next needed
         markPending(placement, at, next == null ? Long.MAX_VALUE : next, ts);
     }
 
@@ -246,6 +267,18 @@ public final class CoTenantInference implements Processor<String, PlacementInput
         String key = Keys.join(placement, Keys.time(time));
         if (counts.get(key) == null) {
             counts.put(key, countAsOf(placement, time));
+        }
+    }
+
+    /** The time of the placement's latest count entry, {@link Long#MIN_VALUE} if it has none. */
+    private long latestCountTime(String placement) {
+        try (KeyValueIterator<String, Long> it = counts.reverseRange(Keys.join(placement, Keys.time(0)),
+                Keys.join(placement, END))) {
+            if (!it.hasNext()) {
+                return Long.MIN_VALUE;
+            }
+            String key = it.next().key;
+            return Long.parseLong(key.substring(key.lastIndexOf(Keys.SEP) + 1), 16);
         }
     }
 

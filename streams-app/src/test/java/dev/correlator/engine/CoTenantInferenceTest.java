@@ -188,6 +188,31 @@ class CoTenantInferenceTest {
     }
 
     @Test
+    void hostingChangesReadOutOfTimeOrderCountTheSameCoTenants() {
+        // everyone at dc1 from 05:00; ok-3 leaves at 07:30 and is read first, then ok-1 and ok-2 leave at 06:00: dc1's
+        // count takes changes before its latest entry (06:00 after 07:30), and must move both entries
+        List<ScenarioRecord> records = new ArrayList<>();
+        for (ScenarioRecord r : vendorMorning(3, 3, false)) {
+            records.add(r.topic() == Topics.SERVICE_HOSTING
+                    ? new ScenarioRecord(r.lineNumber(), r.topic(), r.key(),
+                            ServiceHosting.newBuilder((ServiceHosting) r.value()).setAt(min(-120)).build(), min(-120))
+                    : r);
+        }
+        Placement elsewhere = Placement.newBuilder().setProvider("ent-vendor").setDatacenter("ent-vendor-dc2")
+                .setRegion("fr").setComponent(null).build();
+        List<ScenarioRecord> moves = new ArrayList<>();
+        for (String service : List.of("ok-3", "ok-1", "ok-2")) {
+            Instant at = service.equals("ok-3") ? min(30) : min(-60);
+            moves.add(new ScenarioRecord(records.size() + moves.size(), Topics.SERVICE_HOSTING, service,
+                    ServiceHosting.newBuilder().setService(service).setAt(at).setPlacements(List.of(elsewhere)).build(), at));
+        }
+        records.addAll(6, moves); // after the six first hosting records, before the pings
+        CorrelationRecord line = run(records, "moves-out-of-order").line("ent-1", 0, INFERRED);
+        assertThat(line.getReasons()).contains(ReasonCode.CO_TENANTS_HEALTHY);
+        assertThat(line.getConfidence()).isEqualTo(0.45); // 3 down, 1 healthy (ok-3), as in time order
+    }
+
+    @Test
     void oneServiceOfADatacenterFailingAloneInfersNothing() {
         Run run = run(vendorMorning(1, 3, false), "alone");
         assertThat(run.changelog()).noneMatch(kv -> kv.key.contains("inferred:"));
